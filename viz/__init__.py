@@ -1,0 +1,1 @@
+"""Pictures of computation graphs and of training (see issue: visualizer)."""
