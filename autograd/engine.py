@@ -291,8 +291,12 @@ def custom_op(
     def rule_partials(m: Any, out: Any, *xs: Any) -> tuple[Any, ...]:
         local = tuple(partials(*xs))
         if len(local) != len(xs):
-            raise ValueError(
-                f"custom op {name!r}: partials returned {len(local)} values for {len(xs)} inputs"
+            # A TypeError, not a ValueError: backpropagate would report a ValueError
+            # as an "infinite or undefined" derivative, which this is not.
+            at = rule.describe([getattr(x, "data", x) for x in xs])
+            raise TypeError(
+                f"custom op {name!r}: partials returned {len(local)} values for {len(xs)} "
+                f"inputs at {at}; return one partial derivative per input"
             )
         return local
 
