@@ -181,8 +181,10 @@ class Value:
 
 def _to_float(x: Any, where: str) -> float:
     """Check that `x` is a finite real number and return it as a float."""
+    if type(x) is float:  # the common case first: an ABC isinstance check is slow
+        value = x
     # bool is an int; numpy scalars register as numbers.Real (np.bool_ does not).
-    if isinstance(x, (numbers.Real, np.bool_)):
+    elif isinstance(x, (numbers.Real, np.bool_)):
         value = float(x)
     else:
         raise TypeError(
@@ -198,22 +200,21 @@ def _as_value(x: Operand, op_symbol: str) -> Value:
     """A Value as is; a number becomes a constant leaf (shown in the graph)."""
     if isinstance(x, Value):
         return x
-    return Value(_to_float(x, f"Value {op_symbol} operand"), label=_constant_label(x))
+    value = _to_float(x, f"Value {op_symbol} operand")
+    # Label it as written: "2" for the int 2, "0.5" for 0.5.
+    label = repr(int(x)) if isinstance(x, int) else repr(value)
+    return _new_node(value, None, (), label)
 
 
-def _constant_label(x: Any) -> str:
-    return repr(float(x)) if not isinstance(x, int) else repr(int(x))
-
-
-def _new_node(data: float, rule: Rule | None, parents: tuple[Value, ...]) -> Value:
-    # Skips __init__'s validation: `data` comes from a rule and was checked.
+def _new_node(data: float, rule: Rule | None, parents: tuple[Value, ...], label: str = "") -> Value:
+    # Skips __init__'s validation: `data` comes from a rule or was checked.
     node = Value.__new__(Value)
     node.data = data
     node.grad = 0.0
-    node.label = ""
-    if _grad_enabled:
+    node.label = label
+    if _grad_enabled and rule is not None:
         node.op, node.parents, node.module = rule, parents, _current_module
-    else:  # under no_grad nothing is recorded: the result is a leaf
+    else:  # a constant, or any result under no_grad: a leaf, nothing recorded
         node.op, node.parents, node.module = None, (), None
     return node
 
@@ -429,6 +430,7 @@ def backpropagate(
     """
     m = VALUE if create_graph else FLOAT
     grads: dict[Value, Any] = {root: 1.0}
+    grads_get = grads.get
     for node in reversed(topological_order(root)):
         rule = node.op
         if rule is None:  # a leaf: nothing further back
@@ -438,6 +440,8 @@ def backpropagate(
         try:
             if create_graph:
                 local = rule.partials(m, node, *parents)
+            elif len(parents) == 2:  # most nodes: skip building a list of data
+                local = rule.partials(m, node.data, parents[0].data, parents[1].data)
             else:
                 local = rule.partials(m, node.data, *[p.data for p in parents])
         except (ArithmeticError, ValueError) as error:
@@ -453,7 +457,8 @@ def backpropagate(
                     f"backward: the gradient through {rule.describe([p.data for p in parents])} "
                     f"is not finite ({g!r} * local derivative {d!r})"
                 )
-            grads[parent] = grads[parent] + c if parent in grads else c
+            previous = grads_get(parent)
+            grads[parent] = c if previous is None else previous + c
         if on_step is not None:
             on_step(node, parents, [g * d for d in local], grads)
     return grads
