@@ -102,14 +102,14 @@ def test_repeated_operand_keeps_both_edges() -> None:
     assert a.grad == 2.0
 
 
-def test_operand_order_is_kept_and_numbers_become_labelled_constants() -> None:
+def test_operand_order_is_kept_and_numbers_become_constant_leaves() -> None:
     a = Value(5.0, label="a")
     d = 2 - a
     assert d.op is RULES["sub"] and d.data == -3.0
     const, second = d.parents
     assert second is a
-    assert const.data == 2.0 and const.label == "2" and const.op is None
-    assert (a - 2.5).parents[1].label == "2.5"
+    assert const.data == 2.0 and const.label == "" and const.op is None and const.parents == ()
+    assert (a - 2.5).parents[1].data == 2.5
 
 
 def test_division_is_recorded_as_a_division() -> None:
@@ -488,3 +488,18 @@ def test_micrograd_unary_functions(x: float) -> None:
         y.backward()
         assert abs(y.data - getattr(math, method.__name__)(x)) < 1e-12
         assert abs(v.grad - derivative(x)) < 1e-12
+
+
+def test_an_infinite_local_derivative_names_the_operation() -> None:
+    # log(1e-320) is finite (-736.8...), but d log / dx = 1 / 1e-320 overflows to inf.
+    x = Value(1e-320, label="x")
+    y = x.log() * 2
+    with pytest.raises(OverflowError, match=r"backward: the gradient through log\(1e-320\) is not finite"):
+        y.backward()
+
+
+def test_an_overflowing_gradient_product_names_the_operation() -> None:
+    a, b = Value(1e200), Value(1e-200)
+    y = (a * b) * 1e200  # finite all the way forward; d y / d b = a * 1e200 overflows
+    with pytest.raises(OverflowError, match=r"gradient through 1e\+200 \* 1e-200 is not finite"):
+        y.backward()

@@ -228,7 +228,7 @@ def test_clusters_follow_modules_and_parameters_join_their_module():
     assert where[ids[v["w0"]]] == ("layers.0", "layers.0.neurons.0")  # by its label
     assert where[ids[v["w1"]]] == ("layers.0", "layers.0.neurons.1")
     assert where[ids[v["x"]]] == ("layers.0",)  # used by both neurons
-    (two,) = [n for n in ids if n.label == "2"]
+    (two,) = [n for n in ids if n.op is None and n.data == 2.0]
     assert where[ids[two]] == ("layers.0", "layers.0.neurons.1")  # used by neuron 1 only
     assert where[ids[loss]] == ()
     assert src.count("subgraph cluster_") == 3
