@@ -6,13 +6,9 @@ import re
 
 import numpy as np
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
-from sklearn.metrics import roc_auc_score
 
 from autograd import diagnostics
 from autograd.diagnostics import THRESHOLDS, Finding, Report, diagnose
-from autograd.diagnostics_data import binary_auc
 from autograd.history import History
 
 FALLING = [1.0, 0.8, 0.6, 0.5, 0.4, 0.35, 0.3, 0.27, 0.25, 0.24]
@@ -562,16 +558,6 @@ def test_target_leakage_backed_by_duplicates_is_a_warning():
 def test_target_leakage_needs_enough_rows():
     y = np.array([0, 1] * 14)
     assert "target_leakage" not in diagnose(X_train=y[:, None].astype(float), y_train=y)
-
-
-@given(st.lists(st.tuples(st.booleans(), st.integers(0, 5)), min_size=2, max_size=40))
-def test_binary_auc_matches_sklearn(pairs):
-    y = np.array([p[0] for p in pairs])
-    s = np.array([float(p[1]) for p in pairs])     # small integers: many ties
-    if y.all() or not y.any():
-        assert math.isnan(binary_auc(y, s))
-    else:
-        assert binary_auc(y, s) == pytest.approx(roc_auc_score(y, s))
 
 
 # --- a whole healthy run and the docs table --------------------------------------------------------

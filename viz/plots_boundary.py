@@ -16,7 +16,7 @@ from typing import Any, Callable, Sequence
 import numpy as np
 
 from autograd import Value, is_grad_enabled, no_grad
-from autograd.metrics_inputs import as_labels
+from autograd.metrics.inputs import as_labels
 from autograd.nn import Module
 from autograd.replay import Replay
 

@@ -14,7 +14,8 @@ from typing import Any
 
 import numpy as np
 
-from .diagnostics_report import Finding
+from ..metrics import roc_auc_score
+from .report import Finding
 
 __all__ = [
     "HEALTHY_MIN",
@@ -26,8 +27,6 @@ __all__ = [
     "PARADOX_RECALL",
     "SUSPICIOUS_GAP",
     "TARGET_LEAK_AUC",
-    "balanced_accuracy",
-    "binary_auc",
     "imbalance_findings",
     "leakage_findings",
     "prediction_findings",
@@ -52,37 +51,17 @@ def _positive(classes: np.ndarray, y: np.ndarray) -> Any:
     return min(counts, key=lambda t: t[0])[1]
 
 
-def binary_auc(y: np.ndarray, score: np.ndarray) -> float:
-    """Area under the ROC curve of `score` for `y` true (Mann-Whitney U with tied ranks averaged).
-
-    Example:
-        >>> binary_auc(np.array([0, 0, 1, 1]), np.array([0.1, 0.4, 0.35, 0.8]))
-        0.75
-    """
-    y = np.asarray(y, dtype=bool)
-    _, inverse, counts = np.unique(score, return_inverse=True, return_counts=True)
-    # Tied scores share the mean of the ranks they span.
-    upper = np.cumsum(counts)
-    ranks = (upper - (counts - 1) / 2.0)[inverse]
-    n_pos, n_neg = int(y.sum()), int((~y).sum())
-    if n_pos == 0 or n_neg == 0:
+def _auc(positive: np.ndarray, score: np.ndarray) -> float:
+    """ROC AUC of `score` for the boolean `positive`; NaN when either class is missing."""
+    positive = np.asarray(positive, dtype=bool)
+    if positive.all() or not positive.any():
         return float("nan")
-    return float((ranks[y].sum() - n_pos * (n_pos + 1) / 2) / (n_pos * n_neg))
+    return float(roc_auc_score(positive, score))
 
 
 def _py(label: Any) -> Any:
     """A numpy label as the plain Python value, so messages read 1, not np.int64(1)."""
     return label.item() if isinstance(label, np.generic) else label
-
-
-def balanced_accuracy(y_true: np.ndarray, y_pred: np.ndarray) -> float:
-    """Mean recall over the classes of y_true: 0.5 for any constant guess on two classes.
-
-    Example:
-        >>> balanced_accuracy(np.array([0, 0, 0, 1]), np.array([0, 0, 0, 0]))
-        0.5
-    """
-    return float(np.mean([np.mean(y_pred[y_true == c] == c) for c in np.unique(y_true)]))
 
 
 def imbalance_findings(y: np.ndarray, source: str) -> list[Finding]:
@@ -143,7 +122,7 @@ def prediction_findings(y_true: Any, y_pred: Any, y_score: Any = None, source: s
     evidence = counts | {"accuracy": accuracy, "precision": precision, "recall": recall,
                          "specificity": specificity, "positive_class": pos, "source": source}
     if y_score is not None:
-        evidence["auc"] = binary_auc(t == pos, np.asarray(y_score, dtype=float))
+        evidence["auc"] = _auc(t == pos, np.asarray(y_score, dtype=float))
 
     # The paradox is about the rare class, whichever label it has.
     values, sizes = np.unique(t, return_counts=True)
@@ -279,7 +258,7 @@ def _target_leakage(X: np.ndarray | None, y: np.ndarray | None, backed: bool) ->
     if X is None or y is None or len(y) < MIN_SAMPLES or np.unique(y).size != 2:
         return []
     pos = _positive(np.unique(y), y)
-    aucs = [binary_auc(y == pos, X[:, j]) for j in range(X.shape[1])]
+    aucs = [_auc(y == pos, X[:, j]) for j in range(X.shape[1])]
     strength = [max(a, 1 - a) for a in aucs]
     j = int(np.argmax(strength))
     if strength[j] < TARGET_LEAK_AUC:

@@ -18,7 +18,7 @@ Example:
     (80, 20, 10, 90, 0.7035)
 """
 
-from .metrics_curves import (
+from .curves import (
     auc,
     average_precision_score,
     log_loss,
@@ -26,8 +26,8 @@ from .metrics_curves import (
     roc_auc_score,
     roc_curve,
 )
-from .metrics_inputs import UndefinedMetricWarning
-from .metrics_labels import (
+from .inputs import UndefinedMetricWarning
+from .labels import (
     accuracy_score,
     balanced_accuracy_score,
     confusion_matrix,
@@ -40,8 +40,8 @@ from .metrics_labels import (
     recall_score,
     specificity_score,
 )
-from .metrics_report import classification_report, evaluation_summary
-from .metrics_threshold import ThresholdChoice, tune_threshold
+from .report import classification_report, evaluation_summary
+from .threshold import ThresholdChoice, tune_threshold
 
 __all__ = [
     "ThresholdChoice",

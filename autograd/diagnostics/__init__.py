@@ -62,12 +62,13 @@ from typing import Any, Callable
 
 import numpy as np
 
-from . import diagnostics_data as _data
-from . import diagnostics_history as _hist
-from .diagnostics_data import balanced_accuracy, imbalance_findings, leakage_findings, prediction_findings
-from .diagnostics_history import history_findings
-from .diagnostics_report import SEVERITIES, Finding, Report
-from .metrics_inputs import as_labels
+from . import data_rules as _data
+from . import history_rules as _hist
+from .data_rules import imbalance_findings, leakage_findings, prediction_findings
+from .history_rules import history_findings
+from .report import SEVERITIES, Finding, Report
+from ..metrics import balanced_accuracy_score
+from ..metrics.inputs import as_labels
 
 __all__ = ["SEVERITIES", "THRESHOLDS", "Finding", "Report", "diagnose"]
 
@@ -128,12 +129,12 @@ def _predictor(model: Any) -> Callable[[np.ndarray], np.ndarray]:
     if not callable(model):
         raise TypeError(f"{_FN}: model must be callable (model(x) -> Value or list of Values), got {model!r}")
     try:
-        from .train import predict
+        from ..train import predict
     except ImportError:
         predict = None
     if predict is not None:
         return lambda X: np.asarray(predict(model, X))
-    from .engine import no_grad
+    from ..engine import no_grad
 
     layers = getattr(model, "layers", None) or [None]
     threshold = 0.5 if getattr(layers[-1], "activation", None) == "sigmoid" else 0.0
@@ -220,10 +221,10 @@ def diagnose(
         predict = _predictor(model)
         if Xtr is not None and ytr is not None:
             ptr = _as_calls(predict(Xtr), ytr)
-            train_acc = balanced_accuracy(ytr, ptr)
+            train_acc = balanced_accuracy_score(ytr, ptr)
         if Xte is not None and yte is not None:
             pte = _as_calls(predict(Xte), yte)
-            test_acc = balanced_accuracy(yte, pte)
+            test_acc = balanced_accuracy_score(yte, pte)
         if yp is None and ys is None:
             if test_acc is not None:
                 yt, yp, source = yte, pte, "the test set"

@@ -5,7 +5,7 @@ for 0/1 (or boolean) labels the confusion matrix is always 2x2, even when a clas
 is absent, so ``tn, fp, fn, tp = cm.ravel()`` never breaks.
 
 Example:
-    >>> from autograd.metrics_labels import confusion_matrix, f1_score
+    >>> from autograd.metrics.labels import confusion_matrix, f1_score
     >>> confusion_matrix([1, 1, 1], [1, 1, 1]).tolist()   # scikit-learn gives [[3]]
     [[0, 0], [0, 3]]
     >>> round(f1_score([0, 1, 1, 0], [0, 1, 0, 0]), 4)
@@ -19,7 +19,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from .metrics_inputs import (
+from .inputs import (
     UndefinedMetricWarning,
     as_weights,
     check_labels_arg,

@@ -5,7 +5,7 @@ A cancer screen must not miss cases: maximise precision subject to recall >= 0.9
 scikit-learn's `TunedThresholdClassifierCV` optimises one unconstrained score; this does both.
 
 Example:
-    >>> from autograd.metrics_threshold import tune_threshold
+    >>> from autograd.metrics.threshold import tune_threshold
     >>> choice = tune_threshold([0, 0, 1, 1, 1], [0.1, 0.6, 0.4, 0.7, 0.9], maximize="recall", min_precision=1.0)
     >>> choice.threshold, choice.recall
     (0.7, 0.6666666666666666)
@@ -19,8 +19,8 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from .metrics_curves import _clf_curve
-from .metrics_inputs import as_labels, as_scores, check_option, index_of
+from .curves import _clf_curve
+from .inputs import as_labels, as_scores, check_option, index_of
 
 __all__ = ["GOALS", "ThresholdChoice", "tune_threshold"]
 

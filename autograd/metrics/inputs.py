@@ -4,7 +4,7 @@ Every check raises ``ValueError`` whose message starts with the public function'
 name and shows the offending value, so a failing call says what to fix.
 
 Example:
-    >>> from autograd.metrics_inputs import as_labels
+    >>> from autograd.metrics.inputs import as_labels
     >>> as_labels([1, 0, 1], "f1_score", "y_true")
     array([1, 0, 1])
 """

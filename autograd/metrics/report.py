@@ -4,7 +4,7 @@ An accuracy means little without the accuracy of always predicting the majority 
 so both reports show that baseline, the class prevalence, balanced accuracy and MCC.
 
 Example:
-    >>> from autograd.metrics_report import evaluation_summary
+    >>> from autograd.metrics.report import evaluation_summary
     >>> summary = evaluation_summary([0, 0, 0, 1], [0, 0, 0, 0])
     >>> summary["accuracy"], summary["majority_baseline"], summary["balanced_accuracy"]
     (0.75, 0.75, 0.5)
@@ -17,9 +17,9 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from .metrics_curves import average_precision_score, roc_auc_score
-from .metrics_inputs import as_weights, check_labels_arg, check_pair, class_labels, index_of
-from .metrics_labels import _counts, matthews_corrcoef, precision_recall_fscore_support
+from .curves import average_precision_score, roc_auc_score
+from .inputs import as_weights, check_labels_arg, check_pair, class_labels, index_of
+from .labels import _counts, matthews_corrcoef, precision_recall_fscore_support
 
 __all__ = ["classification_report", "evaluation_summary"]
 

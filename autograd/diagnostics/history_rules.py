@@ -18,7 +18,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from .diagnostics_report import Finding
+from .report import Finding
 
 __all__ = [
     "DEAD_RELU_FRACTION",

@@ -1,7 +1,7 @@
 """`Finding` and `Report`: what `diagnose` found, readable in a terminal, in Jupyter and as JSON.
 
 Example:
-    >>> from autograd.diagnostics_report import Finding, Report
+    >>> from autograd.diagnostics.report import Finding, Report
     >>> report = Report([Finding("loss_decreasing", "info", "Loss fell from 0.69 to 0.10.")])
     >>> report.ok, report.codes
     (True, ['loss_decreasing'])

@@ -1,7 +1,7 @@
 """Metrics of scores: ROC and precision-recall curves, their areas, and log loss (as scikit-learn).
 
 Example:
-    >>> from autograd.metrics_curves import roc_auc_score
+    >>> from autograd.metrics.curves import roc_auc_score
     >>> roc_auc_score([0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8])
     0.75
 """
@@ -14,7 +14,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from .metrics_inputs import (
+from .inputs import (
     UndefinedMetricWarning,
     as_labels,
     as_scores,
