@@ -12,9 +12,10 @@ from __future__ import annotations
 import json
 import numbers
 import os
-import tempfile
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any
+
+from .files import write_atomic
 
 __all__ = ["History", "HistoryFileError"]
 
@@ -155,19 +156,7 @@ class History:
         """
         document = {"format": FORMAT_NAME, "version": FORMAT_VERSION, "history": self.to_dict()}
         text = json.dumps(document, indent=1) + "\n"
-        path = os.fspath(path)
-        directory = os.path.dirname(os.path.abspath(path))
-        fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{os.path.basename(path)}.", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as f:
-                f.write(text)
-                f.flush()
-                os.fsync(f.fileno())
-            os.replace(tmp, path)
-        except BaseException:
-            if os.path.exists(tmp):
-                os.remove(tmp)
-            raise
+        write_atomic(path, text)
 
     @classmethod
     def load(cls, path: str | os.PathLike[str]) -> History:

@@ -18,7 +18,6 @@ import math
 import numbers
 import os
 import random
-import tempfile
 from collections import OrderedDict
 from contextlib import nullcontext
 from typing import Any, Mapping, Sequence, Union
@@ -26,6 +25,7 @@ from typing import Any, Mapping, Sequence, Union
 import numpy as np
 
 from .engine import Value, add_n, module_scope
+from .files import write_atomic
 
 __all__ = ["ACTIVATIONS", "INITS", "MLP", "Layer", "Module", "ModelFileError", "Neuron"]
 
@@ -393,7 +393,7 @@ class MLP(Module):
             "architecture": self.architecture(),
             "weights": weights,
         }
-        _atomic_write_text(os.fspath(path), json.dumps(document, indent=1) + "\n")
+        write_atomic(path, json.dumps(document, indent=1) + "\n")
 
     @classmethod
     def load(cls, path: str | os.PathLike[str]) -> MLP:
@@ -520,23 +520,5 @@ def _finite_float(v: Any, where: str) -> float:
     if not math.isfinite(value):
         raise ValueError(f"{where}: expected a finite number, got {value!r}")
     return value
-
-
-def _atomic_write_text(path: str, text: str) -> None:
-    """Write `text` to `path` so that readers see the old file or the new one, never half."""
-    directory = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{os.path.basename(path)}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.remove(tmp)
-        except FileNotFoundError:
-            pass
-        raise
 
 

@@ -4,10 +4,7 @@ from __future__ import annotations
 
 import html
 import math
-import os
 import re
-import tempfile
-from pathlib import Path
 
 import graphviz
 
@@ -19,7 +16,6 @@ __all__ = [
     "inline_svg",
     "missing_dot_message",
     "render",
-    "write_atomic",
 ]
 
 NUMBER_WIDTH = 10
@@ -92,18 +88,3 @@ def html_page(title: str, body: str) -> str:
         "<!DOCTYPE html>\n<html>\n<head>\n<meta charset=\"utf-8\">\n"
         f"<title>{html.escape(title)}</title>\n</head>\n<body>\n{body}\n</body>\n</html>\n"
     )
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write `data` to `path` all at once: a crash leaves the old file or none, never half."""
-    # mkstemp makes the file private (0600); a saved picture should be readable like any file.
-    mode = path.stat().st_mode & 0o777 if path.exists() else 0o644
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except BaseException:
-        os.unlink(tmp)
-        raise

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Callable
 
 from autograd.engine import Value, topological_order
+from autograd.files import write_atomic
 
 from . import colors
 from ._dot import (
@@ -30,7 +31,6 @@ from ._dot import (
     html_page,
     inline_svg,
     render,
-    write_atomic,
 )
 
 __all__ = ["GraphDrawing", "GraphvizNotFoundError", "draw_graph"]

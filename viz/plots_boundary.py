@@ -154,7 +154,9 @@ def plot_decision_boundary(
     on_grid, on_points = predicted[: len(grid)], predicted[len(grid):]
     accuracy = float(np.mean(classes[on_points] == labels))
 
-    from matplotlib.colors import to_rgb  # matplotlib is present: _plot_common imported it
+    from matplotlib.colors import (
+        to_rgb,  # matplotlib is present: _plot_common imported it
+    )
 
     colors = np.array([to_rgb(f"C{i % 10}") for i in range(classes.size)])
     light = 0.65 + 0.35 * colors  # pale versions, so the points stand out on their region

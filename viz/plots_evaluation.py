@@ -24,7 +24,14 @@ from autograd.metrics import (
     roc_auc_score,
     roc_curve,
 )
-from autograd.metrics.inputs import as_labels, as_scores, check_labels_arg, check_pair, class_labels, is_text
+from autograd.metrics.inputs import (
+    as_labels,
+    as_scores,
+    check_labels_arg,
+    check_pair,
+    class_labels,
+    is_text,
+)
 
 from ._plot_common import Figure, check_choice, new_figure
 

@@ -21,9 +21,10 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 from autograd.engine import Value, backpropagate
+from autograd.files import write_atomic
 
 from . import colors
-from ._dot import GraphvizNotFoundError, format_number, html_page, inline_svg, render, write_atomic
+from ._dot import GraphvizNotFoundError, format_number, html_page, inline_svg, render
 from .graph import _check_options, _Graph, grad_text
 
 __all__ = ["BackwardSteps", "backward_steps"]
