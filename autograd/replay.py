@@ -158,4 +158,6 @@ class Replay:
                 node.op.check(*operands)
         except (ArithmeticError, ValueError) as reason:
             raise type(reason)(f"{node.op.describe(operands)} in sample {sample}: {reason}") from None
-        raise error(f"{node.op.describe(operands)} in sample {sample}: the result is {value!r}")
+        # The scalar engine's wording, so fit's stop_reason reads the same either way.
+        reason = "the result is too large for a float" if error is OverflowError else f"the result is {value!r}"
+        raise error(f"{node.op.describe(operands)} in sample {sample}: {reason}")

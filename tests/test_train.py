@@ -5,16 +5,19 @@ import math
 import numpy as np
 import pytest
 
-from autograd import Value
+from autograd import Value, no_grad
 from autograd.callbacks import EarlyStopping
 from autograd.data import make_blobs, make_circles, make_moons, train_test_split
 from autograd.losses import (
+    balanced_class_weight,
     binary_cross_entropy,
     binary_cross_entropy_with_logits,
     cross_entropy,
     hinge_loss,
+    l2_penalty,
     mse_loss,
 )
+from autograd.metrics import accuracy_score, f1_score, precision_score, recall_score
 from autograd.nn import MLP
 from autograd.optim import SGD, Adam, LinearDecay
 from autograd.train import evaluate, fit, predict, predict_proba
@@ -112,7 +115,7 @@ def test_history_fields_for_one_full_batch_epoch():
     assert h.saturation["layers.0"] == [pytest.approx(np.mean(np.abs(hidden) > 0.99))]
     assert h.saturation["layers.1"] == [0.0]
     scores = [o.data for o in outputs]
-    predicted = [int(s > 0) for s in scores]
+    predicted = [int(s >= 0) for s in scores]
     assert h.train_metrics["accuracy"] == [np.mean(np.array(predicted) == Y4)]
     assert set(h.train_metrics) == {"accuracy", "precision", "recall", "f1"}
     assert h.val_loss == [] and h.val_metrics == {}
@@ -172,7 +175,7 @@ def test_bce_on_probabilities_uses_threshold_one_half():
     h = fit(model, X4, Y4, loss=binary_cross_entropy, optimizer=Adam(model.parameters(), lr=0.1),
             epochs=30, progress=False)
     proba = predict_proba(model, X4)
-    assert predict(model, X4).tolist() == (proba > 0.5).astype(int).tolist() == Y4
+    assert predict(model, X4).tolist() == (proba >= 0.5).astype(int).tolist() == Y4
     assert h.train_metrics["accuracy"][-1] == 1.0
 
 
@@ -232,7 +235,7 @@ def test_predict_and_predict_proba_of_a_score_model():
     model = MLP(1, [1], seed=0)
     w = model.parameters()[0].data
     X = [[-1.0], [0.0], [2.0]]
-    assert predict(model, X).tolist() == [int(-w > 0), 0, int(2 * w > 0)]
+    assert predict(model, X).tolist() == [int(-w >= 0), 1, int(2 * w >= 0)]   # score 0: positive
     assert predict(model, X, threshold=-10).tolist() == [1, 1, 1]
     assert predict_proba(model, X) == pytest.approx([1 / (1 + math.exp(w)), 0.5, 1 / (1 + math.exp(-2 * w))])
 
@@ -306,3 +309,122 @@ def test_predict_rejects_bad_input():
         predict(model, [[0.0, 1.0]], threshold=math.nan)
     with pytest.raises(ValueError, match="evaluate: X has 1 rows but y has 2 targets"):
         evaluate(model, [[0.0, 1.0]], [1, 0])
+
+
+# --- the replayed batch equals one scalar graph per sample ---------------------------------
+
+
+def _fit_per_sample(model, X, y, *, loss, optimizer, epochs, batch_size=None, seed=None, l2=0.0, **loss_kw):
+    """fit's loop on one scalar graph per sample: the reference the replay must reproduce."""
+    X, y = np.asarray(X, dtype=float), np.asarray(y, dtype=float)
+    batch_size = batch_size or len(X)
+    rng = np.random.default_rng(seed)
+    epoch_losses = []
+    for _ in range(epochs):
+        order = rng.permutation(len(X)) if batch_size < len(X) else np.arange(len(X))
+        total_loss = 0.0
+        for start in range(0, len(X), batch_size):
+            idx = order[start:start + batch_size]
+            model.zero_grad()
+            data_loss = loss([model(row) for row in X[idx].tolist()], y[idx], **loss_kw)
+            total = data_loss + l2_penalty(model, l2) if l2 > 0 else data_loss
+            total.backward()
+            optimizer.step()
+            total_loss += data_loss.data * len(idx)
+        epoch_losses.append(total_loss / len(X))
+    return epoch_losses
+
+
+def _moons():
+    return make_moons(40, noise=0.2, seed=0)
+
+
+def _blobs():
+    return make_blobs(45, centers=3, cluster_std=1.0, seed=0)
+
+
+REPLAY_CASES = {
+    "hinge+l2, relu, SGD momentum, full batch": (
+        _moons, lambda: MLP(2, [8, 8, 1], seed=1), hinge_loss,
+        lambda ps: SGD(ps, lr=0.3, momentum=0.9), dict(l2=1e-3)),
+    "logits+balanced weights, tanh, Adam, batches of 8": (
+        _moons, lambda: MLP(2, [6, 6, 1], activation="tanh", seed=2), binary_cross_entropy_with_logits,
+        lambda ps: Adam(ps, lr=0.05), dict(batch_size=8, seed=3, class_weight="balanced")),
+    "BCE on probabilities, sigmoid output, SGD": (
+        _moons, lambda: MLP(2, [5, 1], activation="tanh", output_activation="sigmoid", seed=3),
+        binary_cross_entropy, lambda ps: SGD(ps, lr=0.5), {}),
+    "MSE, sigmoid hidden layer, batches of 16": (
+        _moons, lambda: MLP(2, [4, 1], activation="sigmoid", seed=4), mse_loss,
+        lambda ps: SGD(ps, lr=0.2), dict(batch_size=16, seed=0)),
+    "cross-entropy, 3 classes, Adam, batches of 10": (
+        _blobs, lambda: MLP(2, [6, 3], seed=5), cross_entropy,
+        lambda ps: Adam(ps, lr=0.05), dict(batch_size=10, seed=1, l2=1e-2)),
+}
+
+
+@pytest.mark.parametrize("case", list(REPLAY_CASES))
+def test_fit_equals_one_scalar_graph_per_sample(case):
+    data, make_model, loss, make_optimizer, options = REPLAY_CASES[case]
+    X, y = data()
+    replayed, reference = make_model(), make_model()
+    h = fit(replayed, X, y, loss=loss, optimizer=make_optimizer(replayed.parameters()), epochs=4,
+            progress=False, **options)
+    reference_options = dict(options)
+    if reference_options.pop("class_weight", None) == "balanced":
+        reference_options["class_weight"] = balanced_class_weight(y)
+    expected_losses = _fit_per_sample(reference, X, y, loss=loss, optimizer=make_optimizer(reference.parameters()),
+                                      epochs=4, **reference_options)
+    np.testing.assert_allclose([p.data for p in replayed.parameters()],
+                               [p.data for p in reference.parameters()], rtol=1e-9, atol=1e-12)
+    np.testing.assert_allclose(h.train_loss, expected_losses, rtol=1e-9)
+
+
+def test_history_metrics_are_those_of_autograd_metrics():
+    X, y = make_blobs(45, centers=3, cluster_std=2.0, seed=0)
+    model = MLP(2, [3], seed=0)
+    h = fit(model, X, y, loss=cross_entropy, optimizer=SGD(model.parameters(), lr=0.0), epochs=1,
+            metrics=("accuracy", "precision", "recall", "f1"), progress=False)
+    predicted = predict(model, X)                    # lr 0: the weights the epoch measured
+    assert h.train_metrics == {
+        "accuracy": [accuracy_score(y, predicted)],
+        "precision": [precision_score(y, predicted, average="macro", zero_division=0)],
+        "recall": [recall_score(y, predicted, average="macro", zero_division=0)],
+        "f1": [f1_score(y, predicted, average="macro", zero_division=0)],
+    }
+
+
+def test_a_score_equal_to_the_threshold_is_positive():
+    model = MLP(1, [1], seed=0)                        # y = w x: the score of x = 0 is exactly 0
+    h = fit(model, [[0.0], [0.0]], [1, 1], loss=hinge_loss, optimizer=SGD(model.parameters(), lr=0.0),
+            epochs=1, metrics=["accuracy", "recall"], progress=False)
+    assert h.train_metrics == {"accuracy": [1.0], "recall": [1.0]}
+    assert evaluate(model, [[0.0]], [1], metrics=["accuracy"]) == {"accuracy": 1.0}
+    assert predict(model, [[0.0]], threshold=0.0).tolist() == [1]
+
+
+def test_predictions_under_no_grad_are_the_same():
+    X, _ = _moons()
+    model = MLP(2, [5, 3], activation="tanh", seed=0)
+    with no_grad():                                    # no graph to record: scored one by one
+        proba, classes = predict_proba(model, X), predict(model, X)
+    np.testing.assert_allclose(predict_proba(model, X), proba, rtol=1e-12)
+    assert predict(model, X).tolist() == classes.tolist()
+
+
+def test_fit_inside_no_grad_says_so():
+    model = MLP(2, [3, 1], seed=0)
+    with no_grad(), pytest.raises(RuntimeError, match=r"fit: called inside no_grad"):
+        fit(model, X4, Y4, loss=hinge_loss, optimizer=SGD(model.parameters(), lr=0.1), epochs=1, progress=False)
+
+
+def test_overflow_in_the_replayed_forward_stops_training():
+    model = MLP(2, [2, 1], seed=0)
+    X = [[1e300, 1e300], [1.0, 1.0]]
+    for p in model.layers[0].parameters():
+        p.data = 1e10                                  # 1e10 * 1e300 overflows in the first layer
+    with pytest.warns(RuntimeWarning, match="training stopped"):
+        h = fit(model, X, [1, 0], loss=hinge_loss, optimizer=SGD(model.parameters(), lr=0.1), epochs=3,
+                progress=False)
+    assert h.epochs == 0 and h.stopped_epoch == 0
+    assert h.stop_reason.startswith("non-finite value at epoch 1: ")
+    assert "in sample 0: the result is too large for a float" in h.stop_reason
