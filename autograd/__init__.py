@@ -1,5 +1,9 @@
 """backproplab's scalar autograd engine: `Value`, backpropagation and gradient checking.
 
+The engine's names live here; the rest is in submodules, imported with the
+package: `nn` (MLP), `losses`, `optim`, `data`, `train` (fit), `callbacks`,
+`metrics`, `diagnostics` (diagnose). `MLP`, `fit` and `diagnose` are also here.
+
 Example:
     >>> from autograd import Value
     >>> x = Value(0.5, label="x")
@@ -9,6 +13,9 @@ Example:
     0.786448
 """
 
+# The layers above the engine, so `import autograd` gives the whole toolkit.
+from . import callbacks, data, diagnostics, losses, metrics, nn, optim, train
+from .diagnostics import diagnose
 from .engine import (
     Value,
     add_n,
@@ -21,16 +28,23 @@ from .engine import (
     topological_order,
 )
 from .gradient_check import GradcheckError, gradcheck, gradgradcheck
+from .history import History
+from .nn import MLP
 from .rules import RULES, Rule
+from .train import fit
 
 __all__ = [
     "GradcheckError",
+    "History",
+    "MLP",
     "RULES",
     "Rule",
     "Value",
     "add_n",
     "backpropagate",
     "custom_op",
+    "diagnose",
+    "fit",
     "grad",
     "gradcheck",
     "gradgradcheck",
@@ -38,4 +52,13 @@ __all__ = [
     "module_scope",
     "no_grad",
     "topological_order",
+    # submodules
+    "callbacks",
+    "data",
+    "diagnostics",
+    "losses",
+    "metrics",
+    "nn",
+    "optim",
+    "train",
 ]
