@@ -13,7 +13,7 @@ Example:
     0.786448
 """
 
-# The layers above the engine, so `import autograd` gives the whole toolkit.
+# The engine and the layers above it: `import autograd` gives the whole toolkit.
 from . import callbacks, data, diagnostics, losses, metrics, nn, optim, train
 from .diagnostics import diagnose
 from .engine import (

@@ -1,56 +1,153 @@
-"""The `backproplab` command line (also `python -m autograd`)."""
+"""The `backproplab` command line (also `python -m autograd`): demo, train and report.
+
+Every problem with the input (a missing file, an unknown column, a bad option
+value) ends with one line on stderr, ``backproplab: error: ...``, and exit
+status 2; never a traceback.
+"""
 
 from __future__ import annotations
 
 import argparse
 import sys
-from typing import Sequence
+from collections.abc import Callable, Sequence
+from typing import NoReturn
 
-from .engine import Value
+from . import cli_commands
 
-__all__ = ["main"]
+__all__ = ["build_parser", "main"]
+
+EXIT_USAGE = 2      # bad input or options, as argparse's own errors
+EXIT_MISSING = 1    # an optional dependency (matplotlib) is not installed
 
 
-def demo(args: argparse.Namespace) -> int:
-    """Build a small expression, backpropagate, and print every value and gradient."""
-    a = Value(2.0, label="a")
-    b = Value(-3.0, label="b")
-    c = Value(10.0, label="c")
-    e = a * b
-    e.label = "e"
-    d = e + c
-    d.label = "d"
-    f = Value(-0.25, label="f")
-    L = (d * f).tanh()
-    L.label = "L"
-    L.backward()
-    print("Expression:  L = tanh((a * b + c) * f)")
-    print(f"             with a = {a.data}, b = {b.data}, c = {c.data}, f = {f.data}\n")
-    print(f"{'node':<6}{'value':>12}{'dL/dnode':>14}")
-    for node in (a, b, c, f, e, d, L):
-        print(f"{node.label:<6}{node.data:>12.6f}{node.grad:>14.6f}")
-    print("\nCheck by hand: dL/da = (1 - L**2) * f * b "
-          f"= {(1 - L.data ** 2) * f.data * b.data:.6f}")
-    return 0
+class _Parser(argparse.ArgumentParser):
+    """argparse, but its errors are one line: ``backproplab: error: ...``."""
+
+    def error(self, message: str) -> NoReturn:
+        sys.stderr.write(f"backproplab: error: {message} (see '{self.prog} --help')\n")
+        sys.exit(EXIT_USAGE)
+
+
+def _checked(convert: Callable[[str], float], ok: Callable[[float], bool], what: str) -> Callable[[str], float]:
+    def parse(text: str) -> float:
+        try:
+            value = convert(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected {what}, got {text!r}") from None
+        if not ok(value):
+            raise argparse.ArgumentTypeError(f"expected {what}, got {text!r}")
+        return value
+    return parse
+
+
+_positive_int = _checked(int, lambda v: v >= 1, "a whole number >= 1")
+_seed = _checked(int, lambda v: v >= 0, "a whole number >= 0")
+_positive = _checked(float, lambda v: 0 < v < float("inf"), "a number > 0")
+_non_negative = _checked(float, lambda v: 0 <= v < float("inf"), "a number >= 0")
+_unit = _checked(float, lambda v: 0 <= v <= 1, "a number between 0 and 1")
+_fraction = _checked(float, lambda v: 0 < v < 1, "a fraction strictly between 0 and 1")
+
+
+def _hidden(text: str) -> list[int]:
+    """Hidden layer sizes such as "16,16"."""
+    try:
+        sizes = [int(part) for part in text.split(",")]
+    except ValueError:
+        sizes = []
+    if not sizes or min(sizes) < 1:
+        raise argparse.ArgumentTypeError(f"expected layer sizes such as 16,16 (whole numbers >= 1), got {text!r}")
+    return sizes
+
+
+def _training_options(parser: argparse.ArgumentParser, out_default: str, epochs: int) -> None:
+    group = parser.add_argument_group("training")
+    group.add_argument("--hidden", type=_hidden, default=[16, 16], metavar="SIZES",
+                       help="hidden layer sizes, comma-separated (default: 16,16)")
+    group.add_argument("--epochs", type=_positive_int, default=epochs,
+                       help=f"passes over the training rows (default: {epochs})")
+    group.add_argument("--lr", type=_positive, default=0.01, help="learning rate (default: 0.01)")
+    group.add_argument("--optimizer", choices=("adam", "sgd"), default="adam",
+                       help="adam, or sgd with momentum 0.9 (default: adam)")
+    group.add_argument("--batch-size", type=_positive_int, default=32, help="rows per step (default: 32)")
+    group.add_argument("--class-weight", choices=("none", "balanced"), default="none",
+                       help="'balanced' weights each class by n / (classes * count) (default: none)")
+    goal = group.add_mutually_exclusive_group()
+    goal.add_argument("--min-precision", type=_unit, metavar="P",
+                      help="two classes: choose the threshold with the highest validation recall "
+                           "whose precision is >= P (default threshold: 0.5)")
+    goal.add_argument("--min-recall", type=_unit, metavar="R",
+                      help="two classes: choose the threshold with the highest validation precision "
+                           "whose recall is >= R")
+    group.add_argument("--val-size", type=_fraction, default=0.15, help="validation share of the rows (default: 0.15)")
+    group.add_argument("--test-size", type=_fraction, default=0.15, help="test share of the rows (default: 0.15)")
+    group.add_argument("--seed", type=_seed, default=0, help="seeds the split, the weights and the batches (default: 0)")
+    parser.add_argument("--out", default=out_default, metavar="DIR",
+                        help=f"folder for the model, plots and report (default: {out_default})")
+    parser.add_argument("--no-progress", action="store_true", help="no progress bar")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The parser of the `backproplab` command and its subcommands."""
+    parser = _Parser(prog="backproplab", description="See and test backpropagation: train a small MLP, "
+                     "evaluate it, and draw its graph, its backward pass and its report.")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="{demo,train,report}",
+                                parser_class=_Parser)
+    default_out = "backproplab-output"
+
+    demo = sub.add_parser("demo", help="train on a built-in two-moons dataset and write every output",
+                          description="Train an MLP on two interleaving moons, print the metrics, confusion "
+                                      "matrix and diagnosis, and write the model, plots, graph, "
+                                      "step-through and report.html.")
+    demo.add_argument("--samples", type=_positive_int, default=300, help="number of points (default: 300)")
+    demo.add_argument("--noise", type=_non_negative, default=0.2, help="noise of the moons (default: 0.2)")
+    # 30 epochs: the moons are learnt by then; more shows the diagnosis catching overfitting.
+    _training_options(demo, default_out, epochs=30)
+    demo.set_defaults(run=cli_commands.run_demo)
+
+    train = sub.add_parser("train", help="train on your own numeric CSV",
+                           description="Train an MLP on a CSV with a header row and numeric columns; one "
+                                       "column is the class label (two values: a logit and a threshold; "
+                                       "more: one output per class). Features are standardized with the "
+                                       "training rows' mean and standard deviation.")
+    train.add_argument("data", metavar="DATA.csv", help="the table to learn from")
+    train.add_argument("--target", required=True, metavar="COLUMN", help="the label column")
+    _training_options(train, default_out, epochs=100)
+    train.set_defaults(run=cli_commands.run_train)
+
+    report = sub.add_parser("report", help="rebuild the report of a saved model on a CSV",
+                            description="Evaluate a model saved by 'backproplab train' on a CSV. The "
+                                        "training file gives back its train/validation/test metrics; any "
+                                        "other file is evaluated whole, as new data.")
+    report.add_argument("--model", required=True, metavar="DIR_OR_FILE",
+                        help="the folder 'backproplab train' wrote, or its model.json")
+    report.add_argument("--data", required=True, metavar="DATA.csv", help="the table to evaluate on")
+    report.add_argument("--target", required=True, metavar="COLUMN", help="the label column")
+    report.add_argument("--out", metavar="DIR", help="folder for the plots and report (default: the model's folder)")
+    report.set_defaults(run=cli_commands.run_report)
+    return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the `backproplab` command.
+    """Entry point of the `backproplab` command; returns the exit status.
 
     Example:
-        >>> main(["demo"])  # doctest: +ELLIPSIS
-        Expression:  L = tanh((a * b + c) * f)
-        ...
-        0
+        >>> main(["train", "no-such-file.csv", "--target", "y"])  # one line on stderr says what is wrong
+        2
     """
-    parser = argparse.ArgumentParser(
-        prog="backproplab", description="See and test backpropagation."
-    )
-    sub = parser.add_subparsers(dest="command", required=True)
-    demo_parser = sub.add_parser("demo", help="backpropagate through a small expression and print it")
-    demo_parser.set_defaults(run=demo)
-    args = parser.parse_args(argv)
-    return args.run(args)
+    try:
+        args = build_parser().parse_args(argv)
+    except SystemExit as done:  # --help, or a usage error already reported on stderr
+        return done.code if isinstance(done.code, int) else EXIT_USAGE
+    try:
+        return args.run(args)
+    except ImportError as error:
+        print(f"backproplab: error: {error}", file=sys.stderr)
+        return EXIT_MISSING
+    except (ValueError, TypeError, OSError) as error:
+        # The library's messages name the problem; one line, no traceback.
+        message = " ".join(str(error).split())
+        print(f"backproplab: error: {message}", file=sys.stderr)
+        return EXIT_USAGE
 
 
 if __name__ == "__main__":  # pragma: no cover
