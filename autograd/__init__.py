@@ -15,12 +15,12 @@ Example:
 
 # The engine and the layers above it: `import autograd` gives the whole toolkit.
 from . import callbacks, data, diagnostics, losses, metrics, nn, optim, train
+from .custom import custom_op
 from .diagnostics import diagnose
 from .engine import (
     Value,
     add_n,
     backpropagate,
-    custom_op,
     grad,
     is_grad_enabled,
     module_scope,

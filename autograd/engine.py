@@ -24,7 +24,6 @@ __all__ = [
     "Value",
     "add_n",
     "backpropagate",
-    "custom_op",
     "grad",
     "is_grad_enabled",
     "module_scope",
@@ -262,65 +261,6 @@ def add_n(values: Iterable[Operand]) -> Value:
     if not parents:
         raise ValueError("add_n: needs at least one value, got an empty sequence")
     return _apply(_SUM, parents, [p.data for p in parents])
-
-
-def custom_op(
-    name: str,
-    forward: Callable[..., float],
-    partials: Callable[..., Sequence[float]],
-) -> Callable[..., Value]:
-    """Define a differentiable operation from a float function and its local partials.
-
-    Args:
-        name: the operation's name, shown in graphs and error messages.
-        forward: ``forward(*xs) -> float`` on plain floats.
-        partials: ``partials(*xs) -> (d out/d x_0, d out/d x_1, ...)``, one per input.
-            Written with ordinary arithmetic, it also works on Values, so
-            ``grad(..., create_graph=True)`` can differentiate it again.
-
-    Returns:
-        A function taking Values or numbers and returning a new `Value`.
-
-    Example:
-        >>> cube = custom_op("cube", lambda x: x ** 3, lambda x: (3 * x ** 2,))
-        >>> x = Value(2.0)
-        >>> y = cube(x)
-        >>> y.backward()
-        >>> y.data, x.grad
-        (8.0, 12.0)
-    """
-    if not (isinstance(name, str) and name):
-        raise TypeError(f"custom_op: name must be a non-empty string, got {name!r}")
-    if not (callable(forward) and callable(partials)):
-        raise TypeError(f"custom_op {name!r}: forward and partials must be callable")
-
-    def rule_forward(m: Any, *xs: Any) -> Any:
-        return float(forward(*xs)) if m is FLOAT else forward(*xs)
-
-    def rule_partials(m: Any, out: Any, *xs: Any) -> tuple[Any, ...]:
-        local = tuple(partials(*xs))
-        if len(local) != len(xs):
-            # A TypeError, not a ValueError: backpropagate would report a ValueError
-            # as an "infinite or undefined" derivative, which this is not.
-            at = rule.describe([getattr(x, "data", x) for x in xs])
-            raise TypeError(
-                f"custom op {name!r}: partials returned {len(local)} values for {len(xs)} "
-                f"inputs at {at}; return one partial derivative per input"
-            )
-        return local
-
-    rule = Rule(name, name, rule_forward, rule_partials)
-
-    def apply(*operands: Operand) -> Value:
-        if not operands:
-            raise TypeError(f"custom op {name!r}: needs at least one operand")
-        parents = tuple(_as_value(v, name) for v in operands)
-        return _apply(rule, parents, [p.data for p in parents])
-
-    apply.__name__ = name
-    apply.__doc__ = f"The custom operation {name!r}."
-    apply.rule = rule  # type: ignore[attr-defined]
-    return apply
 
 
 # --- switches -----------------------------------------------------------------

@@ -26,7 +26,13 @@ import numpy as np
 from .engine import Value, is_grad_enabled, no_grad
 from .metrics import accuracy_score, f1_score, precision_score, recall_score
 from .replay import Replay
-from .train_inputs import as_features, as_targets, check_metrics, check_model, last_activation
+from .train_inputs import (
+    as_features,
+    as_targets,
+    check_metrics,
+    check_model,
+    last_activation,
+)
 
 __all__ = [
     "classes",

@@ -62,13 +62,13 @@ from typing import Any, Callable
 
 import numpy as np
 
+from ..metrics import balanced_accuracy_score
+from ..metrics.inputs import as_labels
 from . import data_rules as _data
 from . import history_rules as _hist
 from .data_rules import imbalance_findings, leakage_findings, prediction_findings
 from .history_rules import history_findings
 from .report import SEVERITIES, Finding, Report
-from ..metrics import balanced_accuracy_score
-from ..metrics.inputs import as_labels
 
 __all__ = ["SEVERITIES", "THRESHOLDS", "Finding", "Report", "diagnose"]
 
