@@ -336,13 +336,17 @@ def bench_dag(n_ops: int, repeat: int, engines: dict[str, type]) -> None:
     print("(ratio: total time / backproplab's; bytes/node: bytes of the whole graph / operations)")
 
     if "micrograd" in engines:
-        print("\nmicrograd / backproplab (backproplab's target: >= 3)   collector on   collector off")
+        # The targets: build + backward (the total, as a user runs it, collector
+        # on) at least 3x faster, and at most a third of the memory per node. Build and
+        # backward alone, and the collector-off figures, are shown for insight.
+        print("\nmicrograd / backproplab                            collector on   collector off")
         for attr in ("build", "backward", "total"):
             on, off = (best("micrograd", m, attr) / best(base, m, attr) for m in modes)
-            print(f"  {attr + ' time':<49}{on:6.2f}x {'met' if on >= 3 else 'MISSED':<6}"
-                  f" {off:6.2f}x {'met' if off >= 3 else 'MISSED'}")
+            verdict = f"{'met' if on >= 3 else 'MISSED'} (target >= 3)" if attr == "total" else ""
+            print(f"  {attr + ' time':<49}{on:6.2f}x        {off:6.2f}x   {verdict}")
         r = memory["micrograd"].graph / memory[base].graph
-        print(f"  {'graph memory per operation':<49}{r:6.2f}x {'met' if r >= 3 else 'MISSED'}")
+        print(f"  {'graph memory per operation':<49}{r:6.2f}x                  "
+              f"{'met' if r >= 3 else 'MISSED'} (target >= 3)")
 
     print("\nSpread over the runs (min / median / max, seconds):")
     for (name, mode), rs in runs.items():
