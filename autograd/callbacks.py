@@ -151,6 +151,7 @@ class EarlyStopping(Callback):
         if self.restore_best_weights and self.best_weights is not None:
             for p, w in zip(model.parameters(), self.best_weights):
                 p.data = w
+            history.restored_epoch = self.best_epoch
 
 
 def _weights(model: Any) -> list[float]:

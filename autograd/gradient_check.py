@@ -82,11 +82,26 @@ def gradcheck(
         >>> gradcheck(bad_square, [Value(2.0)], raise_exception=False)
         False
     """
+    return _compare(fn, inputs, eps, atol, rtol, raise_exception, "gradcheck",
+                    lambda k, i: f"d output[{k}] / d input[{i}]")
+
+
+def _compare(
+    fn: Callable[..., Any],
+    inputs: Sequence[Value | float],
+    eps: float,
+    atol: float,
+    rtol: float,
+    raise_exception: bool,
+    caller: str,
+    derivative: Callable[[int, int], str],
+) -> bool:
+    """gradcheck's work; `derivative(k, i)` names d fn's output k / d input i in messages."""
     if not isinstance(inputs, (list, tuple)) or not inputs:
-        raise ValueError(f"gradcheck: inputs must be a non-empty list or tuple, got {inputs!r:.80}")
+        raise ValueError(f"{caller}: inputs must be a non-empty list or tuple, got {inputs!r:.80}")
     if not (eps > 0 and atol >= 0 and rtol >= 0):
-        raise ValueError(f"gradcheck: need eps > 0, atol >= 0, rtol >= 0; got {eps}, {atol}, {rtol}")
-    points = [x.data if isinstance(x, Value) else _to_float(x, f"gradcheck inputs[{i}]")
+        raise ValueError(f"{caller}: need eps > 0, atol >= 0, rtol >= 0; got {eps}, {atol}, {rtol}")
+    points = [x.data if isinstance(x, Value) else _to_float(x, f"{caller} inputs[{i}]")
               for i, x in enumerate(inputs)]
 
     leaves = _leaves(points)
@@ -104,7 +119,7 @@ def gradcheck(
                 if not raise_exception:
                     return False
                 raise GradcheckError(
-                    f"gradcheck: d output[{k}] / d input[{i}] at input = {points!r}: "
+                    f"{caller}: {derivative(k, i)} at input = {points!r}: "
                     f"analytical {a!r}, numerical {numerical!r}, |difference| "
                     f"{abs(a - numerical):.3g} > tolerance {tolerance:.3g} "
                     f"(atol {atol:g} + rtol {rtol:g} * |numerical|)"
@@ -135,6 +150,7 @@ def gradgradcheck(
         outputs = _as_outputs(fn(*values))
         return [d for out in outputs for d in grad(out, values, create_graph=True)]
 
-    return gradcheck(
-        first_derivatives, inputs, eps=eps, atol=atol, rtol=rtol, raise_exception=raise_exception
-    )
+    # first_derivatives' output k is d fn's output (k // n) / d input (k % n).
+    n = len(inputs) if isinstance(inputs, (list, tuple)) else 1
+    return _compare(first_derivatives, inputs, eps, atol, rtol, raise_exception, "gradgradcheck",
+                    lambda k, i: f"d²output[{k // n}] / d input[{k % n}] d input[{i}]")

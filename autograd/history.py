@@ -56,6 +56,10 @@ class History:
         stop_reason: why it stopped early, in words, or None.
         best_epoch: the epoch with the best monitored value (EarlyStopping's
             monitor, else the lowest val_loss, else the lowest train_loss).
+        restored_epoch: the epoch whose weights the model holds after training,
+            when a callback put them back (EarlyStopping's
+            ``restore_best_weights``); None when the model ends with the last
+            epoch's weights.
     """
 
     train_loss: list[float] = field(default_factory=list)
@@ -73,6 +77,7 @@ class History:
     stopped_epoch: int | None = None
     stop_reason: str | None = None
     best_epoch: int | None = None
+    restored_epoch: int | None = None
 
     @property
     def epochs(self) -> int:
@@ -112,6 +117,8 @@ class History:
         if not isinstance(data, dict):
             raise HistoryFileError(f"History.from_dict: expected a dict, got {type(data).__name__}")
         names = [f.name for f in fields(cls)]
+        # restored_epoch came later: files written before it load with None.
+        data = {"restored_epoch": None, **data}
         missing = [n for n in names if n not in data]
         unknown = [k for k in data if k not in names]
         if missing or unknown:
@@ -119,7 +126,7 @@ class History:
         out: dict[str, Any] = {}
         for name in names:
             value = data[name]
-            if name in ("stopped_epoch", "best_epoch"):
+            if name in ("stopped_epoch", "best_epoch", "restored_epoch"):
                 if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
                     raise HistoryFileError(f"History.from_dict: {name} must be an int or null, got {value!r:.60}")
                 out[name] = value

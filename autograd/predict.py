@@ -49,24 +49,32 @@ __all__ = [
 _SCORES = {"precision": precision_score, "recall": recall_score, "f1": f1_score}
 
 
-def predict(model: Any, X: Any, threshold: float | None = None) -> np.ndarray:
-    """Class predictions: argmax for several outputs, ``score >= threshold`` (0/1) for one.
+def predict(
+    model: Any,
+    X: Any,
+    threshold: float | None = None,
+    *,
+    proba_threshold: float | None = None,
+) -> np.ndarray:
+    """Class predictions: argmax for several outputs, 0/1 for one.
 
-    `threshold` defaults to 0.5 if the model's last layer is a sigmoid, else 0.
+    With one output, a sample is positive when ``score >= threshold`` (the
+    model's raw output; `threshold` defaults to 0.5 if the last layer is a
+    sigmoid, else 0), or, if `proba_threshold` is given instead, when
+    ``predict_proba(model, X) >= proba_threshold``: use that for a threshold
+    that `autograd.metrics.tune_threshold` chose on `predict_proba` output.
 
     Example:
         >>> from autograd.nn import MLP
         >>> model = MLP(1, [1], seed=0)       # y = w x with w = 0.6888...
         >>> predict(model, [[-1.0], [2.0]]).tolist()
         [0, 1]
+        >>> predict(model, [[-1.0], [2.0]], proba_threshold=0.9).tolist()   # sigmoid(1.38) = 0.80
+        [0, 0]
     """
     check_model(model, "predict")
     scores = _scores(model, as_features(X, model, "predict", "X"))
-    if threshold is None:
-        threshold = 0.5 if last_activation(model) == "sigmoid" else 0.0
-    elif isinstance(threshold, bool) or not isinstance(threshold, numbers.Real) or not math.isfinite(threshold):
-        raise ValueError(f"predict: threshold must be a finite number, got {threshold!r}")
-    return classes(scores, threshold)
+    return _predicted(model, scores, threshold, proba_threshold, "predict")
 
 
 def predict_proba(model: Any, X: Any) -> np.ndarray:
@@ -83,14 +91,7 @@ def predict_proba(model: Any, X: Any) -> np.ndarray:
         [[0.5, 0.5]]
     """
     check_model(model, "predict_proba")
-    scores = _scores(model, as_features(X, model, "predict_proba", "X"))
-    if scores.ndim == 2:
-        shifted = np.exp(scores - scores.max(axis=1, keepdims=True))
-        return shifted / shifted.sum(axis=1, keepdims=True)
-    if last_activation(model) == "sigmoid":
-        return scores
-    e = np.exp(-np.abs(scores))  # never overflows: the argument is <= 0
-    return np.where(scores >= 0, 1 / (1 + e), e / (1 + e))
+    return _probabilities(model, _scores(model, as_features(X, model, "predict_proba", "X")))
 
 
 def evaluate(
@@ -101,8 +102,12 @@ def evaluate(
     loss: Callable[..., Value] | None = None,
     metrics: Sequence[str] = ("accuracy", "precision", "recall"),
     threshold: float | None = None,
+    proba_threshold: float | None = None,
 ) -> dict[str, float]:
     """The loss (if given) and metrics of `model` on (X, y), as a dict; no gradients.
+
+    `threshold` and `proba_threshold` decide the classes as in `predict`; by
+    default the threshold comes from the loss (0 for logits, 0.5 for probabilities).
 
     Example:
         >>> from autograd.nn import MLP
@@ -116,9 +121,45 @@ def evaluate(
     X = as_features(X, model, "evaluate", "X")
     y = as_targets(y, len(X), "evaluate", "y")
     metrics = check_metrics(metrics, "evaluate")
-    if threshold is None:
+    scores = _scores(model, X)
+    if threshold is None and proba_threshold is None:
         threshold = decision_threshold(model, loss)
-    return scores_and_metrics(_scores(model, X), y, loss, metrics, threshold)
+    predicted = _predicted(model, scores, threshold, proba_threshold, "evaluate")
+    return scores_and_metrics(scores, y, loss, metrics, predicted=predicted)
+
+
+def _predicted(model: Any, scores: np.ndarray, threshold: float | None,
+               proba_threshold: float | None, caller: str) -> np.ndarray:
+    """Classes from scores, by a score threshold or a probability threshold (one output)."""
+    if threshold is not None and proba_threshold is not None:
+        raise ValueError(f"{caller}: give threshold (on the raw score) or proba_threshold "
+                         f"(on predict_proba), not both")
+    for name, value in (("threshold", threshold), ("proba_threshold", proba_threshold)):
+        if value is not None and (isinstance(value, bool) or not isinstance(value, numbers.Real)
+                                  or not math.isfinite(value)):
+            raise ValueError(f"{caller}: {name} must be a finite number, got {value!r}")
+    if proba_threshold is None:
+        if threshold is None:
+            threshold = 0.5 if last_activation(model) == "sigmoid" else 0.0
+        return classes(scores, threshold)
+    if scores.ndim == 2:
+        raise ValueError(f"{caller}: proba_threshold needs a model with one output; "
+                         f"this one has {scores.shape[1]} (its class is the argmax)")
+    if not 0 <= proba_threshold <= 1:
+        raise ValueError(f"{caller}: proba_threshold must be in [0, 1], got {proba_threshold!r}")
+    # Compare probabilities themselves, not scores against logit(p): the sample
+    # whose probability tune_threshold chose must land exactly on the threshold.
+    return (_probabilities(model, scores) >= proba_threshold).astype(int)
+
+
+def _probabilities(model: Any, scores: np.ndarray) -> np.ndarray:
+    if scores.ndim == 2:
+        shifted = np.exp(scores - scores.max(axis=1, keepdims=True))
+        return shifted / shifted.sum(axis=1, keepdims=True)
+    if last_activation(model) == "sigmoid":
+        return scores
+    e = np.exp(-np.abs(scores))  # never overflows: the argument is <= 0
+    return np.where(scores >= 0, 1 / (1 + e), e / (1 + e))
 
 
 # --- shared with fit -------------------------------------------------------------------
@@ -166,13 +207,19 @@ def metric_values(metrics: Sequence[str], y: np.ndarray, predicted: np.ndarray, 
 
 
 def scores_and_metrics(scores: np.ndarray, y: np.ndarray, loss: Callable[..., Value] | None,
-                       metrics: Sequence[str], threshold: float) -> dict[str, float]:
-    """The loss (if given) on the model's `scores`, then the metrics of their classes."""
+                       metrics: Sequence[str], threshold: float = 0.0, *,
+                       predicted: np.ndarray | None = None) -> dict[str, float]:
+    """The loss (if given) on the model's `scores`, then the metrics of their classes.
+
+    The classes are `predicted` if given, else ``classes(scores, threshold)``.
+    """
     result: dict[str, float] = {}
     if loss is not None:
         with no_grad():  # plain numbers in, one number out: no graph needed
             result["loss"] = float(loss(scores.tolist(), y).data)
-    result.update(metric_values(metrics, y, classes(scores, threshold), binary=scores.ndim == 1))
+    if predicted is None:
+        predicted = classes(scores, threshold)
+    result.update(metric_values(metrics, y, predicted, binary=scores.ndim == 1))
     return result
 
 

@@ -27,6 +27,7 @@ Example:
 
 from __future__ import annotations
 
+import importlib.util
 import math
 import numbers
 import warnings
@@ -34,7 +35,6 @@ from dataclasses import dataclass
 from typing import Any, Callable, Sequence
 
 import numpy as np
-from tqdm.auto import tqdm
 
 from . import losses as _losses
 from .callbacks import Callback
@@ -182,7 +182,7 @@ def fit(
         if isinstance(cb, Callback):
             cb.on_train_begin(history, model)
 
-    bar = tqdm(range(epochs), desc="fit", unit="epoch", disable=not progress)
+    bar = _progress_bar(epochs, progress)
     for epoch in bar:
         if schedule is not None:
             optimizer.lr = schedule(epoch)
@@ -381,3 +381,10 @@ def _postfix(history: History) -> dict[str, str]:
     return {k: f"{v:.4g}" for k, v in shown.items()}
 
 
+def _progress_bar(epochs: int, enabled: bool) -> Any:
+    """tqdm over the epochs: a widget in Jupyter when ipywidgets is installed, text otherwise."""
+    if importlib.util.find_spec("ipywidgets") is not None:
+        from tqdm.auto import tqdm
+    else:  # tqdm.auto would warn "IProgress not found" in Jupyter, then print text anyway
+        from tqdm.std import tqdm
+    return tqdm(range(epochs), desc="fit", unit="epoch", disable=not enabled)

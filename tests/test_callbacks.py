@@ -147,3 +147,12 @@ def test_bad_arguments(kwargs, message):
 def test_base_callback_does_nothing():
     cb = Callback()
     assert cb.on_epoch_end(0, History(), None) is None and cb.stop_reason is None
+
+
+def test_restoring_the_best_weights_is_recorded_in_the_history():
+    stop = EarlyStopping(patience=2, restore_best_weights=True)
+    _, history, model = drive(stop, [1.0, 0.5, 0.7, 0.8, 0.9])
+    assert history.restored_epoch == 1 and history.best_epoch == 1
+    assert [p.data for p in model.parameters()] == [1.0, -1.0]
+    _, history, _ = drive(EarlyStopping(patience=2), [1.0, 0.5, 0.7, 0.8, 0.9])
+    assert history.restored_epoch is None and history.best_epoch == 1

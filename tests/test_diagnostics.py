@@ -217,6 +217,15 @@ def test_no_overfitting_when_training_loss_stalls_too():
     assert "overfitting" not in diagnose(hist(train_loss=train, val_loss=val))
 
 
+def test_no_overfitting_once_early_stopping_restored_the_best_weights():
+    val = [1.0, 0.8, 0.6, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0, 1.1]   # best at epoch index 3
+    assert "overfitting" in diagnose(hist(train_loss=TRAIN, val_loss=val))
+    # The model holds epoch 3's weights: the rise after it no longer describes it.
+    assert "overfitting" not in diagnose(hist(train_loss=TRAIN, val_loss=val, restored_epoch=3))
+    # Restored to a late epoch that already overfits: still reported.
+    assert "overfitting" in diagnose(hist(train_loss=TRAIN, val_loss=val, restored_epoch=8))
+
+
 def test_no_overfitting_when_both_fall():
     assert "overfitting" not in diagnose(hist(train_loss=TRAIN, val_loss=[v + 0.1 for v in TRAIN]))
 

@@ -83,7 +83,8 @@ def test_gradgradcheck_passes_on_correct_second_derivatives() -> None:
 def test_gradgradcheck_catches_a_wrong_second_derivative(op) -> None:
     assert gradcheck(op, [1.5]) is True  # the first derivative is right
     expected = 0.0 if op is frozen_square else 3.0
-    pattern = rf"d output\[0\] / d input\[0\] at input = \[1\.5\]: analytical {expected}, numerical (2\.0|1\.9999)"
+    pattern = (rf"gradgradcheck: d²output\[0\] / d input\[0\] d input\[0\] at input = \[1\.5\]: "
+               rf"analytical {expected}, numerical (2\.0|1\.9999)")
     with pytest.raises(GradcheckError, match=pattern):
         gradgradcheck(op, [1.5])
     assert gradgradcheck(op, [1.5], raise_exception=False) is False
@@ -131,3 +132,14 @@ def test_a_point_outside_the_domain_reports_the_operation() -> None:
 def test_an_infinite_derivative_at_the_point_is_reported_by_backward() -> None:
     with pytest.raises(ValueError, match=re.escape("local derivative of sqrt(0.0) is infinite or undefined")):
         gradcheck(lambda x: (x * x).sqrt(), [0.0])
+
+
+def test_gradgradcheck_names_the_hessian_entry() -> None:
+    # f(x, y) = x * y has d²f / dy dx = 1; a custom product whose partials read
+    # .data (constants to the second pass) gets 0 there.
+    frozen_product = custom_op(
+        "frozen_product", lambda x, y: x * y,
+        lambda x, y: (getattr(y, "data", y), getattr(x, "data", x)),
+    )
+    with pytest.raises(GradcheckError, match=r"d²output\[0\] / d input\[1\] d input\[0\] .* analytical 0\.0, numerical 0\.9999"):
+        gradgradcheck(frozen_product, [Value(1.5), Value(-2.0)])

@@ -106,3 +106,11 @@ def test_missing_field_is_named(tmp_path):
 def test_missing_file():
     with pytest.raises(FileNotFoundError):
         History.load("/nonexistent/h.json")
+
+
+def test_a_history_saved_before_restored_epoch_existed_still_loads():
+    data = History(train_loss=[0.5]).to_dict()
+    del data["restored_epoch"]
+    assert History.from_dict(data) == History(train_loss=[0.5])
+    with pytest.raises(HistoryFileError, match="restored_epoch must be an int or null"):
+        History.from_dict({**data, "restored_epoch": "3"})

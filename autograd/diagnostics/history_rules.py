@@ -293,8 +293,12 @@ def history_findings(history: Any) -> list[Finding]:
         ))
     if len(train) >= MIN_EPOCHS and finite["training"]:
         found += _loss_findings(train)
-        if len(val) >= MIN_EPOCHS and finite["validation"]:
-            found += _overfitting(train, val)
+        # After EarlyStopping restored the best weights, the epochs past them
+        # no longer describe the model: judge overfitting up to that epoch.
+        restored = getattr(history, "restored_epoch", None)
+        kept = len(train) if restored is None else restored + 1
+        if kept >= MIN_EPOCHS and len(val) >= MIN_EPOCHS and finite["validation"]:
+            found += _overfitting(train[:kept], val[:kept])
     val_metrics = _table(history, "val_metrics")
     metrics, split = (val_metrics, "validation") if val_metrics else (_table(history, "train_metrics"), "training")
     found += _metrics_improving(metrics, split)
