@@ -1,12 +1,14 @@
-"""Writing files all at once: a reader (or a crash) sees the old file or the new one, never half."""
+"""Saving and loading files: atomic writes, and JSON documents tagged with their format and version."""
 
 from __future__ import annotations
 
+import json
 import os
 import tempfile
 from pathlib import Path
+from typing import Any
 
-__all__ = ["write_atomic"]
+__all__ = ["read_document", "write_atomic", "write_document"]
 
 
 def write_atomic(path: str | os.PathLike[str], data: str | bytes) -> None:
@@ -40,3 +42,45 @@ def write_atomic(path: str | os.PathLike[str], data: str | bytes) -> None:
         if os.path.exists(tmp):
             os.remove(tmp)
         raise
+
+
+def write_document(path: str | os.PathLike[str], format_name: str, version: int,
+                   content: dict[str, Any]) -> None:
+    """Save `content` as JSON tagged ``{"format": format_name, "version": version, ...}``, atomically.
+
+    Example:
+        >>> import os, tempfile
+        >>> path = os.path.join(tempfile.mkdtemp(), "doc.json")
+        >>> write_document(path, "demo", 1, {"x": 0.1})
+        >>> read_document(path, "demo", 1, ValueError, "load", "demo")["x"]
+        0.1
+    """
+    document = {"format": format_name, "version": version, **content}
+    write_atomic(path, json.dumps(document, indent=1) + "\n")
+
+
+def read_document(path: str | os.PathLike[str], format_name: str, version: int,
+                  error: type[Exception], who: str, kind: str) -> dict[str, Any]:
+    """Read a document saved by `write_document`, checking its format and version.
+
+    Raises:
+        FileNotFoundError: no such file.
+        error: (built with one message naming `who`, the path and the `kind` of
+            file expected) the file is not JSON, is truncated, or has another
+            format or version.
+    """
+    path = os.fspath(path)
+    with open(path, "rb") as f:
+        raw = f.read()
+    try:
+        document = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as problem:
+        raise error(f"{who}: {path}: not valid JSON (truncated or corrupted?): {problem}") from None
+    if not isinstance(document, dict) or document.get("format") != format_name:
+        found = document.get("format") if isinstance(document, dict) else type(document).__name__
+        raise error(f"{who}: {path}: not a backproplab {kind} file (format {found!r}, "
+                    f"expected {format_name!r})")
+    if document.get("version") != version:
+        raise error(f"{who}: {path}: unsupported version {document.get('version')!r} "
+                    f"(this code reads {version})")
+    return document

@@ -9,13 +9,12 @@ Example:
 
 from __future__ import annotations
 
-import json
 import numbers
 import os
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
-from .files import write_atomic
+from .files import read_document, write_document
 
 __all__ = ["History", "HistoryFileError"]
 
@@ -161,9 +160,7 @@ class History:
             ...     History.load(os.path.join(folder, "history.json")) == h
             True
         """
-        document = {"format": FORMAT_NAME, "version": FORMAT_VERSION, "history": self.to_dict()}
-        text = json.dumps(document, indent=1) + "\n"
-        write_atomic(path, text)
+        write_document(path, FORMAT_NAME, FORMAT_VERSION, {"history": self.to_dict()})
 
     @classmethod
     def load(cls, path: str | os.PathLike[str]) -> History:
@@ -174,21 +171,8 @@ class History:
             HistoryFileError: (a ValueError) not JSON, truncated, another format
                 or version, or a field of the wrong type.
         """
-        path = os.fspath(path)
-        with open(path, "rb") as f:
-            raw = f.read()
-        try:
-            document = json.loads(raw.decode("utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError) as error:
-            raise HistoryFileError(f"History.load: {path}: not valid JSON (truncated or corrupted?): "
-                                   f"{error}") from None
-        if not isinstance(document, dict) or document.get("format") != FORMAT_NAME:
-            found = document.get("format") if isinstance(document, dict) else type(document).__name__
-            raise HistoryFileError(f"History.load: {path}: not a backproplab history file "
-                                   f"(format {found!r}, expected {FORMAT_NAME!r})")
-        if document.get("version") != FORMAT_VERSION:
-            raise HistoryFileError(f"History.load: {path}: unsupported version {document.get('version')!r} "
-                                   f"(this code reads {FORMAT_VERSION})")
+        document = read_document(path, FORMAT_NAME, FORMAT_VERSION, HistoryFileError, "History.load",
+                                 "history")
         try:
             return cls.from_dict(document.get("history"))
         except HistoryFileError as error:

@@ -13,7 +13,6 @@ Example:
 
 from __future__ import annotations
 
-import json
 import math
 import numbers
 import os
@@ -25,7 +24,7 @@ from typing import Any, Mapping, Sequence, Union
 import numpy as np
 
 from .engine import Value, add_n, module_scope
-from .files import write_atomic
+from .files import read_document, write_document
 
 __all__ = ["ACTIVATIONS", "INITS", "MLP", "Layer", "Module", "ModelFileError", "Neuron"]
 
@@ -387,13 +386,8 @@ class MLP(Module):
         for name, v in weights.items():
             if not math.isfinite(v):
                 raise ValueError(f"MLP.save: parameter {name!r} is {v!r}; refusing to save a non-finite weight")
-        document = {
-            "format": FORMAT_NAME,
-            "version": FORMAT_VERSION,
-            "architecture": self.architecture(),
-            "weights": weights,
-        }
-        write_atomic(path, json.dumps(document, indent=1) + "\n")
+        write_document(path, FORMAT_NAME, FORMAT_VERSION,
+                       {"architecture": self.architecture(), "weights": weights})
 
     @classmethod
     def load(cls, path: str | os.PathLike[str]) -> MLP:
@@ -404,22 +398,11 @@ class MLP(Module):
             ModelFileError: (a ValueError) the file is not JSON, truncated, of
                 another format or version, or its weights do not fit its architecture.
         """
-        path = os.fspath(path)
-        with open(path, "rb") as f:
-            raw = f.read()
+        document = read_document(path, FORMAT_NAME, FORMAT_VERSION, ModelFileError, "MLP.load", "model")
 
         def fail(problem: str) -> ModelFileError:
-            return ModelFileError(f"MLP.load: {path}: {problem}")
+            return ModelFileError(f"MLP.load: {os.fspath(path)}: {problem}")
 
-        try:
-            document = json.loads(raw.decode("utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError) as error:
-            raise fail(f"not valid JSON (truncated or corrupted?): {error}") from None
-        if not isinstance(document, dict) or document.get("format") != FORMAT_NAME:
-            found = document.get("format") if isinstance(document, dict) else type(document).__name__
-            raise fail(f"not a backproplab model file (format {found!r}, expected {FORMAT_NAME!r})")
-        if document.get("version") != FORMAT_VERSION:
-            raise fail(f"unsupported version {document.get('version')!r} (this code reads {FORMAT_VERSION})")
         arch, weights = document.get("architecture"), document.get("weights")
         if not isinstance(arch, dict) or not isinstance(weights, dict):
             raise fail("missing 'architecture' or 'weights' section")

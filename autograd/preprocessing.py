@@ -18,7 +18,6 @@ Example:
 from __future__ import annotations
 
 import hashlib
-import json
 import math
 import os
 from collections.abc import Sequence
@@ -27,7 +26,7 @@ from typing import Any
 
 import numpy as np
 
-from .files import write_atomic
+from .files import read_document, write_document
 
 __all__ = ["FORMAT_NAME", "MAX_CLASSES", "Preprocessing", "PreprocessingFileError", "fingerprint"]
 
@@ -137,8 +136,7 @@ class Preprocessing:
 
     def save(self, path: str | os.PathLike[str]) -> None:
         """Write the preprocessing as JSON (floats with repr: loading gives back the same bits)."""
-        document = {"format": FORMAT_NAME, "version": FORMAT_VERSION, **asdict(self)}
-        write_atomic(path, json.dumps(document, indent=1) + "\n")
+        write_document(path, FORMAT_NAME, FORMAT_VERSION, asdict(self))
 
     @classmethod
     def load(cls, path: str | os.PathLike[str]) -> Preprocessing:
@@ -148,17 +146,8 @@ class Preprocessing:
             FileNotFoundError: no such file.
             PreprocessingFileError: not JSON, another format or version, or a malformed field.
         """
-        path = os.fspath(path)
-        with open(path, "rb") as f:
-            raw = f.read()
-        try:
-            document = json.loads(raw.decode("utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError) as error:
-            raise PreprocessingFileError(f"{path}: not valid JSON: {error}") from None
-        if not isinstance(document, dict) or document.get("format") != FORMAT_NAME:
-            raise PreprocessingFileError(f"{path}: not a backproplab preprocessing file")
-        if document.get("version") != FORMAT_VERSION:
-            raise PreprocessingFileError(f"{path}: unsupported version {document.get('version')!r}")
+        document = read_document(path, FORMAT_NAME, FORMAT_VERSION, PreprocessingFileError,
+                                 "Preprocessing.load", "preprocessing")
         try:
             prep = cls(**{f.name: document[f.name] for f in fields(cls)})
         except KeyError as error:
