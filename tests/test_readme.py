@@ -45,3 +45,32 @@ def test_readme_tour_runs_and_its_numbers_hold(tmp_path, monkeypatch):
     # The diagnosis names the imbalance, and the threshold meets its floor.
     assert "class_imbalance" in printed
     assert ns["choice"].recall >= 0.9
+
+
+def shell_commands() -> list[list[str]]:
+    """The README's `backproplab` command lines, as argument lists."""
+    blocks = re.findall(r"```sh\n(.*?)```", README.read_text(encoding="utf-8"), flags=re.S)
+    lines = [line.split() for block in blocks for line in block.splitlines()]
+    return [line[1:] for line in lines if line and line[0] == ".venv/bin/backproplab"]
+
+
+@pytest.mark.needs_dot
+@pytest.mark.slow
+def test_readme_command_lines_run(tmp_path):
+    import shutil
+    import subprocess
+    import sys
+
+    commands = shell_commands()
+    assert [c[0] for c in commands] == ["train", "report"]
+    shutil.copytree(README.parent / "examples", tmp_path / "examples")
+    outputs = []
+    for args in commands:
+        done = subprocess.run([sys.executable, "-m", "autograd", *args], cwd=tmp_path,
+                              capture_output=True, text=True, timeout=300)
+        assert done.returncode == 0, done.stderr
+        outputs.append(done.stdout)
+    # report rebuilds exactly the metrics that train printed, from the saved model.
+    table = [out[out.index("Metrics"):out.index("Confusion matrix")] for out in outputs]
+    assert table[0] == table[1] and "recall >= 0.9" in table[0]
+    assert (tmp_path / "backproplab-output" / "report.html").stat().st_size > 10_000
