@@ -24,7 +24,7 @@ from .history import History
 __all__ = ["Callback", "EarlyStopping"]
 
 # Metrics where larger is better, for mode="auto".
-_MAXIMIZED = ("accuracy", "precision", "recall", "f1", "auc", "balanced_accuracy", "specificity")
+_MAXIMIZED = ("accuracy", "precision", "recall", "f1")  # the metrics fit records
 
 
 class Callback:

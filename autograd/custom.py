@@ -13,10 +13,13 @@ Example:
 
 from __future__ import annotations
 
+import numbers
 from typing import Any, Callable, Sequence
 
+import numpy as np
+
 from .engine import Operand, Value, _apply, _as_value
-from .rules import FLOAT, Rule
+from .rules import ARRAY, VALUE, Rule
 
 __all__ = ["custom_op"]
 
@@ -30,10 +33,11 @@ def custom_op(
 
     Args:
         name: the operation's name, shown in graphs and error messages.
-        forward: ``forward(*xs) -> float`` on plain floats.
-        partials: ``partials(*xs) -> (d out/d x_0, d out/d x_1, ...)``, one per input.
-            Written with ordinary arithmetic, it also works on Values, so
-            ``grad(..., create_graph=True)`` can differentiate it again.
+        forward: ``forward(*xs) -> float`` on plain floats (``math`` functions are
+            fine: a batch replay calls it once per sample).
+        partials: ``partials(*xs) -> (d out/d x_0, d out/d x_1, ...)``, one real
+            number per input. Written with ordinary arithmetic, it also works on
+            Values, so ``grad(..., create_graph=True)`` can differentiate it again.
 
     Returns:
         A function taking Values or numbers and returning a new `Value`.
@@ -51,10 +55,13 @@ def custom_op(
     if not (callable(forward) and callable(partials)):
         raise TypeError(f"custom_op {name!r}: forward and partials must be callable")
 
-    def rule_forward(m: Any, *xs: Any) -> Any:
-        return float(forward(*xs)) if m is FLOAT else forward(*xs)
+    def real(result: Any, what: str, xs: Sequence[Any]) -> float:
+        if isinstance(result, bool) or not isinstance(result, numbers.Real):
+            raise TypeError(f"custom op {name!r}: {what} returned {result!r:.40} at "
+                            f"{rule.describe(xs)}; it must return real numbers")
+        return float(result)
 
-    def rule_partials(m: Any, out: Any, *xs: Any) -> tuple[Any, ...]:
+    def local_partials(xs: Sequence[Any]) -> tuple[Any, ...]:
         local = tuple(partials(*xs))
         if len(local) != len(xs):
             # A TypeError, not a ValueError: backpropagate would report a ValueError
@@ -65,6 +72,23 @@ def custom_op(
                 f"inputs at {at}; return one partial derivative per input"
             )
         return local
+
+    def float_partials(*xs: float) -> tuple[float, ...]:
+        return tuple(real(d, "partials", xs) for d in local_partials(xs))
+
+    def rule_forward(m: Any, *xs: Any) -> Any:
+        if m is ARRAY:  # the batch replay passes arrays: apply the float function per sample
+            return np.vectorize(lambda *x: real(forward(*x), "forward", x), otypes=[float])(*xs)
+        return real(forward(*xs), "forward", xs)
+
+    def rule_partials(m: Any, out: Any, *xs: Any) -> tuple[Any, ...]:
+        if m is VALUE:  # Values: written with arithmetic, the partials differentiate again
+            return local_partials(xs)
+        if m is ARRAY:
+            if len(xs) == 1:  # np.vectorize returns one array, not a 1-tuple, for one output
+                return (np.vectorize(lambda x: float_partials(x)[0], otypes=[float])(*xs),)
+            return np.vectorize(float_partials, otypes=[float] * len(xs))(*xs)
+        return float_partials(*xs)
 
     rule = Rule(name, name, rule_forward, rule_partials)
 

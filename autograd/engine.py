@@ -164,17 +164,16 @@ class Value:
             8.0
         """
         grads = backpropagate(self)
+        # Leaves accumulate: check every sum before writing any, so a failure
+        # leaves all gradients as they were.
         for node, g in grads.items():
-            if node.op is None:
-                total = node.grad + g
-                if not math.isfinite(total):
-                    raise OverflowError(
-                        f"backward: the gradient of {_describe_node(node)} overflows when "
-                        f"accumulated ({node.grad!r} + {g!r}); call zero_grad between steps"
-                    )
-                node.grad = total
-            else:
-                node.grad = g
+            if node.op is None and not math.isfinite(node.grad + g):
+                raise OverflowError(
+                    f"backward: the gradient of {_describe_node(node)} overflows when "
+                    f"accumulated ({node.grad!r} + {g!r}); call zero_grad between steps"
+                )
+        for node, g in grads.items():
+            node.grad = node.grad + g if node.op is None else g
 
 
 # --- building nodes -----------------------------------------------------------
@@ -205,7 +204,6 @@ def _as_value(x: Operand, op_symbol: str) -> Value:
         value = x
     else:
         value = _to_float(x, f"Value {op_symbol} operand")
-    # Label it as written: "2" for the int 2, "0.5" for 0.5.
     # An unlabelled leaf: drawings show its data. (Skips __init__: `value` was just checked.)
     node = Value.__new__(Value)
     node.data, node.grad, node.label, node.op, node.parents, node.module = value, 0.0, "", None, (), None

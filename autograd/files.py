@@ -25,7 +25,10 @@ def write_atomic(path: str | os.PathLike[str], data: str | bytes) -> None:
         >>> open(os.path.join(folder, "note.txt")).read(), os.listdir(folder)
         ('hello', ['note.txt'])
     """
-    path = Path(path)
+    given = Path(path)
+    path = given.resolve() if given.is_symlink() else given  # write through a link, keep the link
+    if not path.parent.is_dir():
+        raise FileNotFoundError(f"cannot save {os.fspath(given)}: no folder {os.fspath(path.parent)}")
     payload = data.encode("utf-8") if isinstance(data, str) else data
     # mkstemp makes the file private (0600); a saved file should keep the old
     # file's permissions, or be readable like any new file.

@@ -51,7 +51,9 @@ class History:
         update_ratio: layer -> ||parameter update|| / ||parameters|| (averaged over steps).
         saturation: layer -> share of the layer's tanh/sigmoid outputs within 0.01
             of an asymptote over the epoch's samples (0 for ReLU and linear layers).
-        stopped_epoch: the epoch at which training stopped early, or None.
+        stopped_epoch: the epoch in which training stopped early, or None: the
+            last recorded epoch when a callback stopped it; the epoch that failed
+            (not recorded, so equal to `epochs`) on a non-finite value.
         stop_reason: why it stopped early, in words, or None.
         best_epoch: the epoch with the best monitored value (EarlyStopping's
             monitor, else the lowest val_loss, else the lowest train_loss).

@@ -183,7 +183,8 @@ def hinge_loss(
     """Max-margin loss of micrograd's demo: ``mean(relu(1 - y_i * score_i))``, y in {-1, +1}.
 
     Labels 0/1 are accepted too: 0 counts as -1 (mixing 0 and -1 is an error).
-    `class_weight` keys are the labels as given (0/1 or -1/1).
+    In `class_weight` the negative class may be keyed 0 or -1, whichever the
+    targets use (one of them, not both).
 
     Example:
         >>> s = [Value(2.0), Value(0.5), Value(-0.2)]
@@ -198,9 +199,14 @@ def hinge_loss(
             raise ValueError(f"{name}: targets[{i}] = {_show(t)} is not a label in {{-1, +1}} (or {{0, 1}})")
     if (y == 0).any() and (y == -1).any():
         raise ValueError(f"{name}: targets mix 0 and -1 labels; use {{0, 1}} or {{-1, +1}}, not both")
-    weights = _combine_weights(name, y, sample_weight, class_weight, classes=(-1, 0, 1))
+    signs = np.where(y > 0, 1.0, -1.0)  # 0 and -1 both name the negative class
+    if isinstance(class_weight, Mapping):
+        if 0 in class_weight and -1 in class_weight:
+            raise ValueError(f"{name}: class_weight has keys 0 and -1, both the negative class; keep one")
+        class_weight = {(-1 if k == 0 else k): w for k, w in class_weight.items()}
+    weights = _combine_weights(name, signs, sample_weight, class_weight, classes=(-1, 1))
     with module_scope("loss"):
-        terms = [(1.0 - (1.0 if t > 0 else -1.0) * s).relu() for s, t in zip(preds, y)]
+        terms = [(1.0 - t * s).relu() for s, t in zip(preds, signs.tolist())]
         return _reduce(terms, weights, reduction, name)
 
 

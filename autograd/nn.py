@@ -114,8 +114,9 @@ class Module:
             raise TypeError(f"{where}: expected a mapping name -> float, got {type(state).__name__}")
         named = self.named_parameters()
         names = [name for name, _ in named]
+        known = set(names)
         missing = [n for n in names if n not in state]
-        unexpected = [n for n in state if n not in set(names)]
+        unexpected = [n for n in state if n not in known]
         if missing or unexpected:
             raise ValueError(
                 f"{where}: the names do not match the model ({len(state)} given, {len(names)} "

@@ -103,9 +103,20 @@ class Optimizer:
         for i, p in enumerate(self.params):
             if not math.isfinite(p.grad):
                 raise ValueError(f"{where}: the gradient of params[{i}] ({p.label or 'unlabelled'}) is {p.grad!r}")
-        self.steps += 1
-        for i, p in enumerate(self.params):
-            p.data = self._update(i, p.data, p.grad)
+        # All or nothing: compute every update (and the buffers) first, and
+        # commit only if every new weight is finite.
+        saved_state = {k: list(v) for k, v in self.state.items()}
+        self.steps += 1  # Adam's bias correction reads the step number
+        updated = [self._update(i, p.data, p.grad) for i, p in enumerate(self.params)]
+        for i, (p, new) in enumerate(zip(self.params, updated)):
+            if not math.isfinite(new):
+                self.state, self.steps = saved_state, self.steps - 1
+                raise OverflowError(
+                    f"{where}: the update of params[{i}] ({p.label or 'unlabelled'}) gives {new!r} "
+                    f"(weight {p.data!r}, gradient {p.grad!r}, lr {self.lr!r}); lower the learning rate"
+                )
+        for p, new in zip(self.params, updated):
+            p.data = new
 
     def _update(self, i: int, theta: float, g: float) -> float:
         raise NotImplementedError
@@ -225,7 +236,8 @@ class Adam(Optimizer):
             raise ValueError(f"{name}: betas must be a pair (beta1, beta2), got {betas!r}")
         self.betas = tuple(_number(b, f"{name}: betas[{k}]", high=1.0, high_open=True)
                            for k, b in enumerate(betas))
-        self.eps = _number(eps, f"{name}: eps")
+        # eps > 0: it keeps the update finite when a gradient (and so v) is exactly 0.
+        self.eps = _number(eps, f"{name}: eps", low_open=True)
         self.weight_decay = _number(weight_decay, f"{name}: weight_decay")
         if not isinstance(amsgrad, bool):
             raise TypeError(f"{name}: amsgrad must be True or False, got {amsgrad!r}")

@@ -34,17 +34,9 @@ from .train_inputs import (
     last_activation,
 )
 
-__all__ = [
-    "classes",
-    "decision_threshold",
-    "evaluate",
-    "metric_values",
-    "predict",
-    "predict_proba",
-    "record",
-    "replay_scores",
-    "scores_and_metrics",
-]
+# The public three; `fit` also uses record, replay_scores, classes, metric_values,
+# scores_and_metrics and decision_threshold from here.
+__all__ = ["evaluate", "predict", "predict_proba"]
 
 _SCORES = {"precision": precision_score, "recall": recall_score, "f1": f1_score}
 
@@ -55,14 +47,17 @@ def predict(
     threshold: float | None = None,
     *,
     proba_threshold: float | None = None,
+    loss: Callable[..., Value] | None = None,
 ) -> np.ndarray:
     """Class predictions: argmax for several outputs, 0/1 for one.
 
     With one output, a sample is positive when ``score >= threshold`` (the
-    model's raw output; `threshold` defaults to 0.5 if the last layer is a
-    sigmoid, else 0), or, if `proba_threshold` is given instead, when
+    model's raw output), or, if `proba_threshold` is given instead, when
     ``predict_proba(model, X) >= proba_threshold``: use that for a threshold
     that `autograd.metrics.tune_threshold` chose on `predict_proba` output.
+    Without either, the threshold is the one `fit` used with `loss` (0.5 for
+    `mse_loss` and probabilities, 0 for logits and hinge scores); without a
+    loss, 0.5 after a sigmoid and 0 otherwise.
 
     Example:
         >>> from autograd.nn import MLP
@@ -74,6 +69,8 @@ def predict(
     """
     check_model(model, "predict")
     scores = _scores(model, as_features(X, model, "predict", "X"))
+    if threshold is None and proba_threshold is None:
+        threshold = decision_threshold(model, loss)
     return _predicted(model, scores, threshold, proba_threshold, "predict")
 
 
@@ -122,6 +119,7 @@ def evaluate(
     y = as_targets(y, len(X), "evaluate", "y")
     metrics = check_metrics(metrics, "evaluate")
     scores = _scores(model, X)
+    _check_labels(y, scores, "evaluate")
     if threshold is None and proba_threshold is None:
         threshold = decision_threshold(model, loss)
     predicted = _predicted(model, scores, threshold, proba_threshold, "evaluate")
@@ -150,6 +148,19 @@ def _predicted(model: Any, scores: np.ndarray, threshold: float | None,
     # Compare probabilities themselves, not scores against logit(p): the sample
     # whose probability tune_threshold chose must land exactly on the threshold.
     return (_probabilities(model, scores) >= proba_threshold).astype(int)
+
+
+def _check_labels(y: np.ndarray, scores: np.ndarray, caller: str) -> None:
+    """Labels the model's outputs can be compared with: 0/1 (or -1/+1) for one output, 0..k-1 for k."""
+    if scores.ndim == 1:
+        allowed, what = {0.0, 1.0, -1.0}, "0/1 (or -1/+1) labels for a model with one output"
+        bad = [i for i, v in enumerate(y.tolist()) if v not in allowed]
+    else:
+        k = scores.shape[1]
+        allowed_range, what = range(k), f"class indices 0..{k - 1} for a model with {k} outputs"
+        bad = [i for i, v in enumerate(y.tolist()) if v != int(v) or int(v) not in allowed_range]
+    if bad:
+        raise ValueError(f"{caller}: y[{bad[0]}] is {y[bad[0]].item()!r}; expected {what}")
 
 
 def _probabilities(model: Any, scores: np.ndarray) -> np.ndarray:

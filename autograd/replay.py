@@ -138,15 +138,17 @@ class Replay:
                     c = g * d
                     grads[p] = c if grads[p] is None else grads[p] + c
         input_set = set(self.inputs)
-        for i, node in enumerate(self.nodes):
-            if node.op is None and i not in input_set and grads[i] is not None:
-                total = float(grads[i].sum())
-                if not math.isfinite(total):
-                    raise OverflowError(
-                        f"Replay.backward: the gradient of {node.label or 'a leaf'} is not finite "
-                        f"({total!r}); a local derivative is infinite for some sample"
-                    )
-                node.grad += total
+        totals = {i: node.grad + float(grads[i].sum()) for i, node in enumerate(self.nodes)
+                  if node.op is None and i not in input_set and grads[i] is not None}
+        # Check every leaf before writing any, so a failure changes no gradient.
+        for i, total in totals.items():
+            if not math.isfinite(total):
+                raise OverflowError(
+                    f"Replay.backward: the gradient of {self.nodes[i].label or 'a leaf'} is not finite "
+                    f"({total!r}): a local derivative is infinite, or a gradient overflows, for some sample"
+                )
+        for i, total in totals.items():
+            self.nodes[i].grad = total
 
     def _raise_forward_error(self, node: Value, args: list[Any], out: np.ndarray) -> None:
         bad = np.flatnonzero(~np.isfinite(np.broadcast_to(out, (max(np.size(out), 1),))))

@@ -211,7 +211,8 @@ def _check_pow_value_exponent(a: float, b: float) -> None:
     if a < 0:
         raise ValueError(
             "a negative base cannot take a Value exponent: d(a**b)/db = a**b * log(a) "
-            "is undefined for a < 0 (use a plain number as the exponent)"
+            "is undefined for a < 0 (if the exponent is a fixed integer, write it as a "
+            "plain number: x ** 2, not x ** Value(2))"
         )
     if a == 0 and b < 0:
         raise ZeroDivisionError("0 cannot be raised to a negative power")

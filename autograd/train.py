@@ -132,6 +132,8 @@ def fit(
     for method in ("step", "zero_grad"):
         if not callable(getattr(optimizer, method, None)):
             raise TypeError(f"fit: optimizer must have {method}() (e.g. autograd.optim.SGD), got {optimizer!r:.60}")
+    if not hasattr(optimizer, "lr"):  # History records it, schedules set it
+        raise TypeError(f"fit: optimizer must have an lr attribute (e.g. autograd.optim.SGD), got {optimizer!r:.60}")
     if not (isinstance(l2, numbers.Real) and not isinstance(l2, bool) and math.isfinite(l2) and l2 >= 0):
         raise ValueError(f"fit: l2 must be a finite number >= 0, got {l2!r}")
     if schedule is not None and not callable(schedule):
@@ -153,6 +155,13 @@ def fit(
         raise ValueError(
             f"fit: binary_cross_entropy takes probabilities, but the model's last layer is "
             f"{last_activation(model)!r}; use output_activation='sigmoid' or binary_cross_entropy_with_logits"
+        )
+    if loss in (_losses.binary_cross_entropy_with_logits, _losses.hinge_loss) and last_activation(model) == "sigmoid":
+        # A sigmoid squashes the score into (0, 1): the loss would see no negative
+        # logits, and its decision threshold of 0 would call every sample positive.
+        raise ValueError(
+            f"fit: {name_of(loss)} takes raw scores (logits), but the model's last layer is a sigmoid; "
+            f"use output_activation='linear', or binary_cross_entropy on the sigmoid's probabilities"
         )
     dry_run(loss, y, model_n_out, loss_kw, "y")
     if validation_data is not None:
@@ -194,8 +203,7 @@ def fit(
                 batch = step(X[idx], y[idx])
                 stats.add_batch(batch, len(idx), y[idx])
                 before = [p.data for p in params]
-                optimizer.step()
-                _check_finite_step(params, before, optimizer)
+                optimizer.step()  # ours refuse a step that would make a weight inf or NaN
                 stats.add_update(before)
             if validation_data is not None:
                 val = scores_and_metrics(step.scores(X_val), y_val, loss, metrics, threshold)
@@ -287,18 +295,6 @@ def _computed_by(node: Value, layer: Any) -> bool:
     """Whether `node` is the layer's activation, computed inside the layer's scope."""
     return (node.op is not None and node.op.name == layer.activation and node.module is not None
             and (node.module + ".").startswith(layer.name + "."))
-
-
-def _check_finite_step(params: list[Value], before: list[float], optimizer: Any) -> None:
-    for i, p in enumerate(params):
-        if not math.isfinite(p.data):
-            bad = p.data
-            for q, old in zip(params, before):  # keep the last finite weights
-                q.data = old
-            raise OverflowError(
-                f"{type(optimizer).__name__}.step: the update of {p.label or f'parameter {i}'} gave {bad!r} "
-                f"(from {before[i]!r}, gradient {p.grad!r}, lr {optimizer.lr!r})"
-            )
 
 
 class _EpochStats:

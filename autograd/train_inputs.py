@@ -102,10 +102,15 @@ def check_metrics(metrics: Any, where: str) -> tuple[str, ...]:
     if isinstance(metrics, str):
         raise TypeError(f"{where}: metrics must be a list of names, got the string {metrics!r}; "
                         f"write [{metrics!r}]")
-    metrics = tuple(metrics)
+    try:
+        metrics = tuple(metrics)
+    except TypeError:
+        raise TypeError(f"{where}: metrics must be a list of names such as ['accuracy'], got {metrics!r:.60}") from None
     for m in metrics:
         if m not in METRICS:
             raise ValueError(f"{where}: unknown metric {m!r}; choose from {list(METRICS)}")
+    if len(set(metrics)) != len(metrics):
+        raise ValueError(f"{where}: metrics lists a name twice: {list(metrics)}")
     return metrics
 
 

@@ -503,3 +503,22 @@ def test_an_overflowing_gradient_product_names_the_operation() -> None:
     y = (a * b) * 1e200  # finite all the way forward; d y / d b = a * 1e200 overflows
     with pytest.raises(OverflowError, match=r"gradient through 1e\+200 \* 1e-200 is not finite"):
         y.backward()
+
+
+def test_custom_op_results_must_be_real_numbers() -> None:
+    cbrt = custom_op("cbrt", lambda x: x ** (1 / 3), lambda x: ((1 / 3) * x ** (-2 / 3),))
+    with pytest.raises(TypeError, match=r"custom op 'cbrt': forward returned \(1\.0000.*j\) at cbrt\(-8\.0\)"):
+        cbrt(Value(-8.0))
+    no_partial = custom_op("nop", lambda x: x, lambda x: (None,))
+    y = no_partial(Value(2.0))
+    with pytest.raises(TypeError, match=r"custom op 'nop': partials returned None at nop\(2\.0\)"):
+        y.backward()
+
+
+def test_a_failed_backward_changes_no_gradient() -> None:
+    a, b = Value(1.0, label="a"), Value(1.0, label="b")
+    b.grad = 1.7e308
+    y = b * 1.7e308 + a * 2
+    with pytest.raises(OverflowError, match="'b'"):
+        y.backward()
+    assert a.grad == 0.0 and b.grad == 1.7e308

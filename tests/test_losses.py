@@ -415,3 +415,15 @@ def test_cross_entropy_equals_numpy_formula(batch):
 def test_bad_input_is_named(call, error, message):
     with pytest.raises(error, match=message):
         call()
+
+
+def test_hinge_class_weight_keys_follow_either_label_convention():
+    s = [Value(0.5), Value(0.5)]                      # terms: 0.5 (positive), 1.5 (negative)
+    plain = hinge_loss(s, [1, 0]).data
+    assert plain == 1.0
+    for targets in ([1, 0], [1, -1]):
+        for key in (0, -1):
+            weighted = hinge_loss(s, targets, class_weight={key: 3.0}).data
+            assert weighted == pytest.approx((0.5 + 3.0 * 1.5) / 4.0)   # weighted mean
+    with pytest.raises(ValueError, match="keys 0 and -1, both the negative class"):
+        hinge_loss(s, [1, 0], class_weight={0: 2.0, -1: 3.0})

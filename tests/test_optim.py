@@ -314,3 +314,21 @@ def test_tiny_mlp_hinge_loss_decreases_with_sgd():
         losses.append(loss.data)
     assert losses[-1] < 0.6 * losses[0]
     assert min(losses[-5:]) < min(losses[:5])
+
+
+def test_a_step_that_would_overflow_changes_nothing():
+    w, v = Value(1.0, label="w"), Value(2.0, label="v")
+    opt = SGD([v, w], lr=1e300, momentum=0.9)
+    v.grad, w.grad = 1.0, 1e10
+    with pytest.raises(OverflowError, match=r"SGD.step: the update of params\[1\] \(w\) gives -inf"):
+        opt.step()
+    assert (v.data, w.data, opt.steps, opt.state["momentum_buffer"]) == (2.0, 1.0, 0, [None, None])
+    v.grad, w.grad = 1.0, 1.0
+    opt.lr = 0.1
+    opt.step()
+    assert (v.data, w.data, opt.steps) == (1.9, 0.9, 1)
+
+
+def test_adam_needs_a_positive_eps():
+    with pytest.raises(ValueError, match=r"Adam: eps: expected a finite number in \(0.0, inf\), got 0.0"):
+        Adam([Value(1.0)], eps=0.0)

@@ -53,3 +53,29 @@ def test_proba_threshold_errors(fraud_model):
     three = MLP(2, [3], seed=0)
     with pytest.raises(ValueError, match="needs a model with one output; this one has 3"):
         predict(three, X, proba_threshold=0.5)
+
+
+def test_predict_with_the_loss_uses_fits_threshold():
+    from autograd.data import make_moons
+    from autograd.losses import mse_loss
+
+    X, y = make_moons(60, noise=0.1, seed=0)
+    model = MLP(2, [8, 1], seed=0)  # linear output trained towards 0/1: threshold 0.5
+    fit(model, X, y, loss=mse_loss, optimizer=Adam(model.parameters(), lr=0.05), epochs=30, progress=False)
+    predicted = predict(model, X, loss=mse_loss)
+    assert np.array_equal(predicted, predict(model, X, threshold=0.5))
+    assert evaluate(model, X, y, loss=mse_loss)["accuracy"] == np.mean(predicted == y)
+    assert not np.array_equal(predicted, predict(model, X))  # no loss: threshold 0, another answer
+
+
+def test_evaluate_rejects_labels_the_model_cannot_produce(fraud_model):
+    model, X, y = fraud_model
+    bad = y.copy()
+    bad[3] = 7
+    with pytest.raises(ValueError, match=r"evaluate: y\[3\] is 7.*0/1 \(or -1/\+1\) labels"):
+        evaluate(model, X, bad)
+    three = MLP(2, [3], seed=0)
+    with pytest.raises(ValueError, match=r"evaluate: y\[0\] is 0.5; expected class indices 0..2"):
+        evaluate(three, [[0.0, 1.0]], [0.5])
+    with pytest.raises(ValueError, match=r"evaluate: y\[0\] is 9"):
+        evaluate(three, [[0.0, 1.0]], [9])

@@ -118,3 +118,21 @@ def test_bad_arguments():
     replay.forward(np.ones((3, 1)))
     with pytest.raises(ValueError, match=r"shape \(3, 1\), got \(2, 1\)"):
         replay.backward(np.ones((2, 1)))
+
+
+def test_custom_ops_written_with_math_replay_per_sample():
+    import math
+
+    from autograd import custom_op
+
+    sin = custom_op("sin", lambda x: math.sin(x), lambda x: (math.cos(x),))
+    hypot = custom_op("hypot", math.hypot, lambda x, y: (x / math.hypot(x, y), y / math.hypot(x, y)))
+    w, x = Value(0.5, label="w"), Value(0.0)
+    replay = Replay([sin(w * x), hypot(w, x)], inputs=[x])
+    X = np.array([[1.0], [2.0], [-3.0]])
+    out = replay.forward(X)
+    np.testing.assert_allclose(out[:, 0], np.sin(0.5 * X[:, 0]))
+    np.testing.assert_allclose(out[:, 1], np.hypot(0.5, X[:, 0]))
+    replay.backward(np.ones_like(out))
+    expected = np.sum(X[:, 0] * np.cos(0.5 * X[:, 0]) + 0.5 / np.hypot(0.5, X[:, 0]))
+    assert w.grad == pytest.approx(expected, rel=1e-12)

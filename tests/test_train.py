@@ -428,3 +428,32 @@ def test_overflow_in_the_replayed_forward_stops_training():
     assert h.epochs == 0 and h.stopped_epoch == 0
     assert h.stop_reason.startswith("non-finite value at epoch 1: ")
     assert "in sample 0: the result is too large for a float" in h.stop_reason
+
+
+def test_fit_refuses_a_logit_loss_on_a_sigmoid_output():
+    from autograd.losses import binary_cross_entropy_with_logits
+
+    model = MLP(2, [4, 1], output_activation="sigmoid", seed=0)
+    with pytest.raises(ValueError, match="binary_cross_entropy_with_logits takes raw scores .* last layer is a sigmoid"):
+        fit(model, [[0.0, 1.0], [1.0, 0.0]], [0, 1], loss=binary_cross_entropy_with_logits,
+            optimizer=SGD(model.parameters(), lr=0.1), epochs=1, progress=False)
+
+
+def test_fit_checks_metrics_and_optimizer_before_training():
+    model = MLP(2, [1], seed=0)
+    X, y = [[0.0, 1.0], [1.0, 0.0]], [0, 1]
+    before = model.state_dict()
+    with pytest.raises(ValueError, match=r"fit: metrics lists a name twice: \['accuracy', 'accuracy'\]"):
+        fit(model, X, y, loss=hinge_loss, optimizer=SGD(model.parameters(), lr=0.1), epochs=1,
+            metrics=["accuracy", "accuracy"], progress=False)
+    with pytest.raises(TypeError, match="fit: metrics must be a list of names"):
+        fit(model, X, y, loss=hinge_loss, optimizer=SGD(model.parameters(), lr=0.1), epochs=1,
+            metrics=None, progress=False)
+
+    class NoLr:
+        def step(self): ...
+        def zero_grad(self): ...
+
+    with pytest.raises(TypeError, match="fit: optimizer must have an lr attribute"):
+        fit(model, X, y, loss=hinge_loss, optimizer=NoLr(), epochs=1, progress=False)
+    assert model.state_dict() == before
