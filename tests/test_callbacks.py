@@ -127,7 +127,7 @@ def test_missing_monitor_is_an_error():
     with pytest.raises(KeyError, match="val_loss"):
         stop.on_epoch_end(0, history, FakeModel())
     with pytest.raises(KeyError, match="no quantity named 'val_auc'"):
-        EarlyStopping(monitor="val_auc").on_epoch_end(0, history, FakeModel())
+        EarlyStopping(monitor="val_auc", mode="max").on_epoch_end(0, history, FakeModel())
 
 
 @pytest.mark.parametrize("kwargs, message", [
