@@ -5,12 +5,13 @@ plotting modules; ``import viz`` works without it.
 
 Example:
     >>> fig = new_figure((3, 2))
-    >>> type(fig).__name__, fig.get_size_inches().tolist()
-    ('Figure', [3.0, 2.0])
+    >>> isinstance(fig, Figure), fig.get_size_inches().tolist(), fig._repr_png_()[:4]
+    (True, [3.0, 2.0], b'\x89PNG')
 """
 
 from __future__ import annotations
 
+import io
 import numbers
 from typing import Any
 
@@ -26,10 +27,21 @@ except ImportError as error:  # pragma: no cover - exercised by a test that hide
 __all__ = ["Figure", "check_choice", "check_series", "new_figure"]
 
 
+class _ShownFigure(Figure):
+    """A Figure that Jupyter shows as a picture even without ``%matplotlib inline``."""
+
+    def _repr_png_(self) -> bytes:
+        # Figures made without pyplot have no display hook of their own; with
+        # the inline backend loaded, IPython's Figure formatter wins instead.
+        buffer = io.BytesIO()
+        self.savefig(buffer, format="png", bbox_inches="tight")
+        return buffer.getvalue()
+
+
 def new_figure(figsize: tuple[float, float]) -> Figure:
     """A Figure not registered with pyplot, so it is freed when the caller drops it."""
     # "constrained" keeps titles, colour bars and legends from overlapping.
-    return Figure(figsize=figsize, layout="constrained")
+    return _ShownFigure(figsize=figsize, layout="constrained")
 
 
 def check_series(values: Any, fname: str, name: str, length: int | None = None) -> np.ndarray:
