@@ -59,6 +59,20 @@ def _hidden(text: str) -> list[int]:
     return sizes
 
 
+def _delimiter(text: str) -> str:
+    """One character that separates the CSV's fields; "tab" (or \\t) for a tab."""
+    text = {"tab": "\t", "\\t": "\t"}.get(text, text)
+    if len(text) != 1:
+        raise argparse.ArgumentTypeError(f"expected one character such as ';' or the word tab, got {text!r}")
+    return text
+
+
+def _csv_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--target", required=True, metavar="COLUMN", help="the label column (numbers or text)")
+    parser.add_argument("--delimiter", type=_delimiter, default=",", metavar="CHAR",
+                        help="the character between fields: ',', ';', '|' or tab (default: ',')")
+
+
 def _training_options(parser: argparse.ArgumentParser, out_default: str, epochs: int) -> None:
     group = parser.add_argument_group("training")
     group.add_argument("--hidden", type=_hidden, default=[16, 16], metavar="SIZES",
@@ -104,25 +118,27 @@ def build_parser() -> argparse.ArgumentParser:
     _training_options(demo, default_out, epochs=30)
     demo.set_defaults(run=cli_commands.run_demo)
 
-    train = sub.add_parser("train", help="train on your own numeric CSV",
-                           description="Train an MLP on a CSV with a header row and numeric columns; one "
-                                       "column is the class label (two values: a logit and a threshold; "
-                                       "more: one output per class). Features are standardized with the "
-                                       "training rows' mean and standard deviation.")
+    train = sub.add_parser("train", help="train on your own CSV",
+                           description="Train an MLP on a CSV with a header row and numeric feature columns; "
+                                       "one column is the class label, numbers or text (two classes: a logit "
+                                       "and a threshold; more: one output per class). Features are "
+                                       "standardized with the training rows' mean and standard deviation.")
     train.add_argument("data", metavar="DATA.csv", help="the table to learn from")
-    train.add_argument("--target", required=True, metavar="COLUMN", help="the label column")
+    _csv_options(train)
     _training_options(train, default_out, epochs=100)
     train.set_defaults(run=cli_commands.run_train)
 
     report = sub.add_parser("report", help="rebuild the report of a saved model on a CSV",
                             description="Evaluate a model saved by 'backproplab train' on a CSV. The "
                                         "training file gives back its train/validation/test metrics; any "
-                                        "other file is evaluated whole, as new data.")
+                                        "other file is evaluated whole, as new data (with a warning when it "
+                                        "holds the training rows in another order).")
     report.add_argument("--model", required=True, metavar="DIR_OR_FILE",
                         help="the folder 'backproplab train' wrote, or its model.json")
     report.add_argument("--data", required=True, metavar="DATA.csv", help="the table to evaluate on")
-    report.add_argument("--target", required=True, metavar="COLUMN", help="the label column")
-    report.add_argument("--out", metavar="DIR", help="folder for the plots and report (default: the model's folder)")
+    _csv_options(report)
+    report.add_argument("--out", metavar="DIR", help="folder for the plots and report (default: "
+                                                     "report-<DATA name> inside the model's folder)")
     report.set_defaults(run=cli_commands.run_report)
     return parser
 

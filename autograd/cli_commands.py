@@ -2,8 +2,8 @@
 
 Example:
     >>> print(metrics_text({"test": {"n_samples": 4, "accuracy": 0.75, "precision": float("nan")}}))
-    split       rows  accuracy  precision  recall      F1  bal.acc     MCC  baseline
-    test           4     0.750        n/a     n/a     n/a      n/a     n/a       n/a
+    split       rows  accuracy  precision  recall      F1  bal.acc     MCC  baseline  ROC AUC      AP
+    test           4     0.750        n/a     n/a     n/a      n/a     n/a       n/a      n/a     n/a
 """
 
 from __future__ import annotations
@@ -20,16 +20,18 @@ from .data import load_csv, make_moons
 from .pipeline import (
     Evaluation,
     TrainOptions,
+    check_training_inputs,
     evaluate_saved,
     load_saved,
     save,
     train_classifier,
 )
 
-__all__ = ["confusion_text", "metrics_text", "run_demo", "run_report", "run_train"]
+__all__ = ["confusion_text", "metrics_text", "report_folder", "run_demo", "run_report", "run_train"]
 
 _COLUMNS = (("accuracy", "accuracy"), ("precision", "precision"), ("recall", "recall"), ("f1", "F1"),
-            ("balanced_accuracy", "bal.acc"), ("matthews_corrcoef", "MCC"), ("majority_baseline", "baseline"))
+            ("balanced_accuracy", "bal.acc"), ("matthews_corrcoef", "MCC"), ("majority_baseline", "baseline"),
+            ("roc_auc", "ROC AUC"), ("average_precision", "AP"))
 
 
 _DESCRIPTIONS = {
@@ -106,11 +108,11 @@ def _print_results(ev: Evaluation, out: Path, title: str, saved: dict[str, Path]
         print(f"  note: {note}")
 
 
-def _out_folder(path: str) -> Path:
+def _out_folder(path: str | Path) -> Path:
+    """The --out folder, checked but not created: nothing is written before the inputs are checked."""
     out = Path(path)
     if out.exists() and not out.is_dir():
         raise ValueError(f"--out {path} is a file; give a folder (it is created if missing)")
-    out.mkdir(parents=True, exist_ok=True)
     return out
 
 
@@ -120,9 +122,11 @@ def run_demo(args: argparse.Namespace) -> int:
     out = _out_folder(args.out)
     X, y = make_moons(args.samples, noise=args.noise, seed=args.seed)
     options = options_from(args)
+    check_training_inputs(X, y, "label", options)
     print(f"Training an MLP 2-{'-'.join(map(str, options.hidden))}-1 on {args.samples} moons points "
           f"(noise {args.noise:g}) for {options.epochs} epochs")
     ev = train_classifier(X, y, ["x0", "x1"], "label", options, progress=not args.no_progress)
+    out.mkdir(parents=True, exist_ok=True)
     saved = save(ev, out)
     _print_results(ev, out, "backproplab demo: an MLP on two moons", saved)
     print(f"\nDone in {time.perf_counter() - start:.1f} s; open {out / 'report.html'} in a browser.")
@@ -131,15 +135,30 @@ def run_demo(args: argparse.Namespace) -> int:
 
 def run_train(args: argparse.Namespace) -> int:
     """Train on the user's CSV, save the model with its preprocessing, print and write the evaluation."""
-    X, y, names = load_csv(args.data, args.target)
+    X, y, names = load_csv(args.data, args.target, delimiter=args.delimiter)
     options = options_from(args)
     out = _out_folder(args.out)
+    check_training_inputs(X, y, args.target, options)
+    n_classes = np.unique(y).size
     print(f"Training an MLP {X.shape[1]}-{'-'.join(map(str, options.hidden))}-"
-          f"{1 if np.unique(y).size == 2 else np.unique(y).size} on {len(y)} rows of {args.data}")
+          f"{1 if n_classes == 2 else n_classes} on {len(y)} rows of {args.data}")
     ev = train_classifier(X, y, names, args.target, options, progress=not args.no_progress)
+    out.mkdir(parents=True, exist_ok=True)
     saved = save(ev, out)
     _print_results(ev, out, f"backproplab: {Path(args.data).name}, predicting {args.target}", saved)
     return 0
+
+
+def report_folder(model: str, data: str) -> Path:
+    """Where `report` writes without --out: a subfolder of the model's, so the training outputs stay.
+
+    Example:
+        >>> report_folder("runs/fraud/model.json", "data/march.csv").as_posix()
+        'runs/fraud/report-march'
+    """
+    model_path = Path(model)
+    folder = model_path if model_path.is_dir() else model_path.parent
+    return folder / f"report-{Path(data).stem}"
 
 
 def run_report(args: argparse.Namespace) -> int:
@@ -147,11 +166,14 @@ def run_report(args: argparse.Namespace) -> int:
     model, prep, history = load_saved(args.model)
     if args.target != prep.target:
         raise ValueError(f"the model was trained to predict {prep.target!r}, not {args.target!r}")
-    X, y, names = load_csv(args.data, args.target)
+    out = _out_folder(args.out or report_folder(args.model, args.data))
+    X, y, names = load_csv(args.data, args.target, delimiter=args.delimiter)
     ev = evaluate_saved(model, prep, history, X, y, names)
-    model_path = Path(args.model)
-    out = _out_folder(args.out or str(model_path if model_path.is_dir() else model_path.parent))
-    if ev.eval_split == "data":
+    if ev.data_note:
+        print(f"Warning: {args.data}: {ev.data_note}")
+    elif ev.eval_split == "data":
         print(f"{args.data} is not the training data: every row is evaluated as new data")
+    out.mkdir(parents=True, exist_ok=True)
     _print_results(ev, out, f"backproplab: {Path(args.data).name}, predicting {args.target}", {})
+    print(f"\nThe report is in {out}; open {out / 'report.html'} in a browser.")
     return 0

@@ -14,6 +14,7 @@ import csv
 import math
 import numbers
 import os
+from functools import partial
 from typing import Any, Sequence
 
 import numpy as np
@@ -329,10 +330,11 @@ def train_val_test_split(X: Any, y: Any, val_size: float | int = 0.15, test_size
 
 def load_csv(path: str | os.PathLike[str], target: str, *,
              delimiter: str = ",") -> tuple[np.ndarray, np.ndarray, list[str]]:
-    """Read a numeric CSV table with a header row; one column is the label.
+    """Read a CSV table with a header row: numeric feature columns and one label column.
 
     Blank lines are skipped. Labels that are all whole numbers come back as ints,
-    otherwise as floats.
+    other numbers as floats, and a label column holding any text as strings
+    ("yes"/"no"; surrounding spaces removed).
 
     Returns:
         ``(X, y, feature_names)``: X float (rows, features) in file order without
@@ -340,8 +342,9 @@ def load_csv(path: str | os.PathLike[str], target: str, *,
 
     Raises:
         FileNotFoundError: no file at `path`.
-        DataFormatError: (a ValueError) empty file, unknown target, ragged row,
-            missing or non-numeric value; the message names the file, line and column.
+        DataFormatError: (a ValueError) empty file, unknown target (with a hint when
+            the file seems to use another delimiter), ragged row, missing value or
+            non-numeric feature; the message names the file, line and column.
 
     Example:
         >>> import os, tempfile
@@ -377,23 +380,56 @@ def load_csv(path: str | os.PathLike[str], target: str, *,
     if duplicates:
         raise fail(f"duplicate column names {duplicates}")
     if target not in header:
-        raise fail(f"no target column {target!r}; available columns: {header}")
+        raise fail(f"no target column {target!r}; available columns: {header}{_delimiter_hint(header, delimiter)}")
     if len(header) < 2:
         raise fail(f"no feature columns besides the target {target!r}")
     if not body:
         raise fail("a header but no data rows")
+    def cell_error(line: int, column: str, problem: str) -> DataFormatError:
+        return fail(f"line {line}, column {column!r}: {problem}")
+
+    t = header.index(target)
     table = np.empty((len(body), len(header)))
+    labels = []  # (line, text): whether labels are numbers is known only once all are read
     for r, (line, row) in enumerate(body):
         if len(row) != len(header):
             raise fail(f"line {line} has {len(row)} fields, the header has {len(header)}")
         for c, text in enumerate(row):
-            table[r, c] = _parse_number(text, lambda problem: fail(f"line {line}, column {header[c]!r}: {problem}"))
-    t = header.index(target)
+            if c == t:
+                if not text.strip():
+                    raise cell_error(line, target, "missing value")
+                labels.append((line, text.strip()))
+            else:
+                table[r, c] = _parse_number(text, partial(cell_error, line, header[c]))
     X = np.delete(table, t, axis=1)
-    y = table[:, t]
-    if np.all(y == np.round(y)):
-        y = y.astype(np.int64)
+    y = _labels(labels, partial(cell_error, column=target))
     return X, y, [name for name in header if name != target]
+
+
+def _delimiter_hint(header: list[str], delimiter: str) -> str:
+    """A hint when the header reads as one column that another delimiter would split."""
+    if len(header) != 1:
+        return ""
+    for other in (",", ";", "\t", "|"):
+        if other != delimiter and other in header[0]:
+            option = "tab" if other == "\t" else repr(other)
+            return (f"; the file seems to use {other!r} as its delimiter "
+                    f"(pass delimiter={other!r}, or --delimiter {option} on the command line)")
+    return ""
+
+
+def _labels(labels: list[tuple[int, str]], cell_error: Any) -> np.ndarray:
+    """The label column from (line, text) pairs: numbers (ints when all whole), else the texts."""
+    texts = [text for _, text in labels]
+    try:
+        values = [float(text) for text in texts]
+    except ValueError:
+        return np.array(texts)  # text labels: Preprocessing maps them to class indices
+    for value, (line, text) in zip(values, labels):
+        if not math.isfinite(value):
+            raise cell_error(line, problem=f"{text!r} is not a finite number (missing values must be filled in)")
+    y = np.array(values)
+    return y.astype(np.int64) if np.all(y == np.round(y)) else y
 
 
 def _numbered_rows(reader: Any) -> Any:

@@ -10,8 +10,8 @@ Example:
     >>> from autograd.data import make_moons
     >>> X, y = make_moons(80, noise=0.1, seed=0)
     >>> ev = train_classifier(X, y, ["x0", "x1"], "y", TrainOptions(hidden=(4,), epochs=5), progress=False)
-    >>> list(ev.splits), ev.prep.binary, sorted(ev.summaries["test"])[:3]
-    (['train', 'validation', 'test'], True, ['accuracy', 'balanced_accuracy', 'f1'])
+    >>> list(ev.splits), ev.prep.binary, {"accuracy", "f1", "roc_auc"} <= set(ev.summaries["test"])
+    (['train', 'validation', 'test'], True, True)
 """
 
 from __future__ import annotations
@@ -29,15 +29,10 @@ from .data import train_val_test_split
 from .diagnostics import Report, diagnose
 from .history import History
 from .losses import binary_cross_entropy_with_logits, cross_entropy
-from .metrics import (
-    ThresholdChoice,
-    confusion_matrix,
-    evaluation_summary,
-    tune_threshold,
-)
+from .metrics import confusion_matrix, evaluation_summary, tune_threshold
 from .nn import MLP
 from .optim import SGD, Adam
-from .preprocessing import Preprocessing, fingerprint
+from .preprocessing import Preprocessing, check_classes, fingerprint
 from .train import fit, predict_proba
 
 __all__ = [
@@ -46,6 +41,7 @@ __all__ = [
     "PREPROCESSING_FILE",
     "Evaluation",
     "TrainOptions",
+    "check_training_inputs",
     "evaluate",
     "evaluate_saved",
     "load_saved",
@@ -78,9 +74,10 @@ class TrainOptions:
 class Evaluation:
     """A trained model judged on each split: scores, predictions, metric summaries and the diagnosis.
 
-    `splits` maps "train", "validation", "test" (or "data" for rows the model
-    was not trained on) to (standardized X, class indices y). Binary scores are
-    P(class 1); multiclass scores are one probability row per sample.
+    `splits` maps "train", "validation", "test" (or "data" for a table other than
+    the training file) to (standardized X, class indices y). Binary scores are
+    P(class 1); multiclass scores are one probability row per sample. `data_note`
+    warns about the evaluated rows (e.g. that the model trained on them), or is "".
     """
 
     model: MLP
@@ -91,7 +88,7 @@ class Evaluation:
     predictions: dict[str, np.ndarray]
     summaries: dict[str, dict[str, Any]]
     diagnosis: Report
-    threshold_choice: ThresholdChoice | None = None
+    data_note: str = ""
 
     @property
     def eval_split(self) -> str:
@@ -111,20 +108,28 @@ def _predict(prep: Preprocessing, scores: np.ndarray) -> np.ndarray:
     return scores.argmax(axis=1)
 
 
+def _summary(prep: Preprocessing, y: np.ndarray, predicted: np.ndarray, scores: np.ndarray) -> dict[str, Any]:
+    # One-vs-rest ROC AUC needs every class in the split; without one it is left out (n/a).
+    complete = prep.binary or np.unique(y).size == len(prep.classes)
+    return evaluation_summary(y, predicted, y_score=scores if complete else None)
+
+
 def evaluate(model: MLP, prep: Preprocessing, history: History | None,
-             splits: dict[str, tuple[np.ndarray, np.ndarray]],
-             threshold_choice: ThresholdChoice | None = None) -> Evaluation:
+             splits: dict[str, tuple[np.ndarray, np.ndarray]], data_note: str = "") -> Evaluation:
     """Score every split with the model and the saved threshold, summarise and diagnose."""
     scores = {name: predict_proba(model, X) for name, (X, _) in splits.items()}
     predictions = {name: _predict(prep, s) for name, s in scores.items()}
-    summaries = {name: evaluation_summary(splits[name][1], predictions[name]) for name in splits}
-    ev = Evaluation(model, prep, history, splits, scores, predictions, summaries, Report(), threshold_choice)
+    summaries = {name: _summary(prep, splits[name][1], predictions[name], scores[name]) for name in splits}
+    ev = Evaluation(model, prep, history, splits, scores, predictions, summaries, Report(), data_note)
     target = ev.eval_split
     X_eval, y_eval = splits[target]
     X_train, y_train = splits.get("train", (None, None))
     ev.diagnosis = diagnose(
         history, model=model, X_train=X_train, y_train=y_train, X_test=X_eval, y_test=y_eval,
         y_true=y_eval, y_pred=predictions[target], y_score=scores[target] if prep.binary else None,
+        source="the test set" if target == "test" else "the given data",
+        feature_names=prep.feature_names, class_names=prep.classes,
+        threshold=prep.threshold if prep.binary else None,
     )
     return ev
 
@@ -135,21 +140,54 @@ def _optimizer(options: TrainOptions, model: MLP) -> Any:
     return Adam(model.parameters(), lr=options.lr)
 
 
-def _choose_threshold(prep: Preprocessing, options: TrainOptions, y_val: np.ndarray,
-                      p_val: np.ndarray) -> ThresholdChoice | None:
-    if options.min_precision is None and options.min_recall is None:
-        return None
-    if np.unique(y_val).size < 2:
-        raise ValueError("the validation split has one class only, so no threshold can be tuned; "
-                         "use more rows or a larger --val-size")
+def _choose_threshold(prep: Preprocessing, options: TrainOptions, y_val: np.ndarray, p_val: np.ndarray) -> None:
     if options.min_precision is not None:
         choice = tune_threshold(y_val, p_val, maximize="recall", min_precision=options.min_precision)
         prep.threshold_goal = f"highest recall with precision >= {options.min_precision:g} on validation"
-    else:
+    elif options.min_recall is not None:
         choice = tune_threshold(y_val, p_val, maximize="precision", min_recall=options.min_recall)
         prep.threshold_goal = f"highest precision with recall >= {options.min_recall:g} on validation"
+    else:
+        return
     prep.threshold = choice.threshold
-    return choice
+
+
+def check_training_inputs(X: np.ndarray, y: np.ndarray, target: str,
+                          options: TrainOptions) -> tuple[np.ndarray, ...]:
+    """Check that the table can be trained on with `options`, and split it (train/validation/test).
+
+    Everything that can fail before training fails here, so the command line can
+    check its inputs before it prints or writes anything.
+
+    Returns:
+        ``X_train, X_val, X_test, y_train, y_val, y_test``, as `train_val_test_split` gives them.
+
+    Raises:
+        ValueError: one class, too many classes, a threshold goal for more than two
+            classes, split sizes that leave a part (or a class in it) empty.
+
+    Example:
+        >>> X, y = np.arange(20.0).reshape(10, 2), np.array([0, 1] * 5)
+        >>> check_training_inputs(X, y, "y", TrainOptions(val_size=0.5, test_size=0.5))
+        Traceback (most recent call last):
+        ...
+        ValueError: cannot split 10 rows with --val-size 0.5 and --test-size 0.5: val_size=0.5 and test_size=0.5 leave no training samples out of 10
+    """
+    classes = check_classes(y, target)
+    goal = options.min_precision is not None or options.min_recall is not None
+    if len(classes) > 2 and goal:
+        raise ValueError(f"--min-precision/--min-recall tune a threshold between two classes, but the label "
+                         f"column {target!r} has {len(classes)} classes")
+    try:
+        parts = train_val_test_split(X, y, options.val_size, options.test_size, stratify=y, seed=options.seed)
+    except ValueError as error:
+        reason = str(error).removeprefix("train_val_test_split: ")
+        raise ValueError(f"cannot split {len(y)} rows with --val-size {options.val_size:g} and --test-size "
+                         f"{options.test_size:g}: {reason}") from None
+    if goal and np.unique(parts[4]).size < 2:
+        raise ValueError("the validation split has one class only, so no threshold can be tuned; "
+                         "use more rows or a larger --val-size")
+    return parts
 
 
 def train_classifier(X: np.ndarray, y: np.ndarray, feature_names: Sequence[str], target: str,
@@ -157,20 +195,12 @@ def train_classifier(X: np.ndarray, y: np.ndarray, feature_names: Sequence[str],
     """Split, standardize, train, tune the threshold, evaluate and diagnose.
 
     Raises:
-        ValueError: one class, too many classes, a split too small, a threshold goal
-            that is unreachable or given for more than two classes.
+        ValueError: as `check_training_inputs`, or a threshold goal that is unreachable.
     """
-    classes = np.unique(y)
-    if classes.size > 2 and (options.min_precision is not None or options.min_recall is not None):
-        raise ValueError(f"--min-precision/--min-recall tune a threshold between two classes, but the label "
-                         f"column {target!r} has {classes.size} classes")
-    # Preprocessing.fit checks the classes before anything is split or trained.
-    Preprocessing.fit(X, y, feature_names, target)
-    parts = train_val_test_split(X, y, options.val_size, options.test_size, stratify=y, seed=options.seed)
-    X_train, X_val, X_test, y_train, y_val, y_test = parts
+    X_train, X_val, X_test, y_train, y_val, y_test = check_training_inputs(X, y, target, options)
     prep = Preprocessing.fit(X_train, y, feature_names, target)
     prep.split = {"seed": options.seed, "val_size": options.val_size, "test_size": options.test_size,
-                  "fingerprint": fingerprint(X, y)}
+                  "fingerprint": fingerprint(X, y), "rows_fingerprint": fingerprint(X, y, any_order=True)}
     splits = {name: (prep.transform(Xp), prep.encode(yp)) for name, Xp, yp in
               (("train", X_train, y_train), ("validation", X_val, y_val), ("test", X_test, y_test))}
 
@@ -182,11 +212,10 @@ def train_classifier(X: np.ndarray, y: np.ndarray, feature_names: Sequence[str],
         batch_size=options.batch_size, validation_data=splits["validation"], class_weight=options.class_weight,
         seed=options.seed, progress=progress,
     )
-    choice = None
     if prep.binary:
         X_val_std, y_val_idx = splits["validation"]
-        choice = _choose_threshold(prep, options, y_val_idx, predict_proba(model, X_val_std))
-    return evaluate(model, prep, history, splits, choice)
+        _choose_threshold(prep, options, y_val_idx, predict_proba(model, X_val_std))
+    return evaluate(model, prep, history, splits)
 
 
 def save(ev: Evaluation, folder: str | os.PathLike[str]) -> dict[str, Path]:
@@ -221,6 +250,12 @@ def load_saved(model_path: str | os.PathLike[str]) -> tuple[MLP, Preprocessing, 
     if model.nin != len(prep.feature_names):
         raise ValueError(f"{model_file} takes {model.nin} inputs but {prep_file} lists "
                          f"{len(prep.feature_names)} features")
+    # Two classes share one output (a logit); more have one output each.
+    n_out = 1 if prep.binary else len(prep.classes)
+    if model.nouts[-1] != n_out:
+        raise ValueError(f"{model_file} has {model.nouts[-1]} outputs but {prep_file} lists "
+                         f"{len(prep.classes)} classes {prep.classes}, which need {n_out}; "
+                         "were the files written by different runs?")
     history_file = folder / HISTORY_FILE
     history = History.load(history_file) if history_file.exists() else None
     return model, prep, history
@@ -228,17 +263,26 @@ def load_saved(model_path: str | os.PathLike[str]) -> tuple[MLP, Preprocessing, 
 
 def evaluate_saved(model: MLP, prep: Preprocessing, history: History | None, X: np.ndarray, y: np.ndarray,
                    feature_names: Sequence[str]) -> Evaluation:
-    """Judge a saved model on a table: the training split again if it is the training data, else all rows."""
+    """Judge a saved model on a table: the training split again if it is the training data, else all rows.
+
+    The training rows in another order cannot be split as in training; they are
+    evaluated whole, and `Evaluation.data_note` warns that the scores are optimistic.
+    """
     X = prep.align(X, feature_names)
     split = prep.split
+    note = ""
     if split.get("fingerprint") == fingerprint(X, y):
         # The same rows as in training: the same seeded split gives the same three parts.
         parts = train_val_test_split(X, y, split["val_size"], split["test_size"], stratify=y, seed=split["seed"])
         raw = {"train": (parts[0], parts[3]), "validation": (parts[1], parts[4]), "test": (parts[2], parts[5])}
     else:
         raw = {"data": (X, y)}
+        if split.get("rows_fingerprint") == fingerprint(X, y, any_order=True):
+            note = ("these are the training file's rows in another order: the model trained on most of them, "
+                    "so its scores here are optimistic (give the rows in their original order to get the "
+                    "train/validation/test split back)")
     splits = {name: (prep.transform(Xp), prep.encode(yp)) for name, (Xp, yp) in raw.items()}
-    return evaluate(model, prep, history, splits)
+    return evaluate(model, prep, history, splits, note)
 
 
 def logit(p: float) -> float:

@@ -28,7 +28,7 @@ import numpy as np
 
 from .files import read_document, write_document
 
-__all__ = ["FORMAT_NAME", "MAX_CLASSES", "Preprocessing", "PreprocessingFileError", "fingerprint"]
+__all__ = ["FORMAT_NAME", "MAX_CLASSES", "Preprocessing", "PreprocessingFileError", "check_classes", "fingerprint"]
 
 FORMAT_NAME = "backproplab.preprocessing"
 FORMAT_VERSION = 1
@@ -40,17 +40,51 @@ class PreprocessingFileError(ValueError):
     """A preprocessing.json file is unreadable, of another format, or inconsistent."""
 
 
-def fingerprint(X: np.ndarray, y: np.ndarray) -> str:
+def fingerprint(X: np.ndarray, y: np.ndarray, *, any_order: bool = False) -> str:
     """A short hash of a table's values: the same rows in the same order give the same text.
+
+    With ``any_order=True`` the rows are sorted first, so the same rows in any order match.
 
     Example:
         >>> a = fingerprint(np.zeros((2, 2)), np.array([0, 1]))
         >>> a == fingerprint(np.zeros((2, 2)), np.array([0, 1])), a == fingerprint(np.ones((2, 2)), np.array([0, 1]))
         (True, False)
+        >>> X, y = np.array([[1.0], [2.0]]), np.array(["no", "yes"])
+        >>> fingerprint(X, y, any_order=True) == fingerprint(X[::-1], y[::-1], any_order=True)
+        True
     """
-    digest = hashlib.sha256(np.ascontiguousarray(X, dtype=float).tobytes())
-    digest.update(np.ascontiguousarray(y, dtype=float).tobytes())
+    X, y = np.asarray(X, dtype=float), np.asarray(y)
+    if any_order:
+        # np.lexsort's last key sorts first; any fixed total order of the rows will do.
+        order = np.lexsort((y, *X.T))
+        X, y = X[order], y[order]
+    digest = hashlib.sha256(np.ascontiguousarray(X).tobytes())
+    # Numeric labels hash as floats (as files saved before text labels did); text labels by their text.
+    labels = y.astype(float).tobytes() if y.dtype.kind in "biuf" else "\0".join(map(str, y.tolist())).encode()
+    digest.update(labels)
     return digest.hexdigest()[:16]
+
+
+def check_classes(y: np.ndarray, target: str) -> list[Any]:
+    """The sorted distinct labels of `y`, checked to make a classification problem.
+
+    Raises:
+        ValueError: one class only, or more than `MAX_CLASSES` distinct labels.
+
+    Example:
+        >>> check_classes(np.array([1, 1, 1]), "y")
+        Traceback (most recent call last):
+        ...
+        ValueError: the label column 'y' has one class only (1); a classifier needs at least two
+    """
+    classes = np.unique(y).tolist()
+    if len(classes) < 2:
+        raise ValueError(f"the label column {target!r} has one class only ({classes[0]!r}); "
+                         "a classifier needs at least two")
+    if len(classes) > MAX_CLASSES:
+        raise ValueError(f"the label column {target!r} has {len(classes)} distinct values; "
+                         f"classification allows at most {MAX_CLASSES} classes (is it a numeric target?)")
+    return classes
 
 
 @dataclass
@@ -64,7 +98,8 @@ class Preprocessing:
     classes: list[Any]
     threshold: float = 0.5          # P(class 1) at or above which a sample is class 1 (two classes)
     threshold_goal: str = "the default"
-    split: dict[str, Any] = field(default_factory=dict)   # seed, val_size, test_size, fingerprint
+    # seed, val_size, test_size, fingerprint, rows_fingerprint (any order; absent in older files)
+    split: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
     def fit(cls, X: np.ndarray, y: np.ndarray, feature_names: Sequence[str], target: str) -> Preprocessing:
@@ -73,13 +108,7 @@ class Preprocessing:
         Raises:
             ValueError: one class only, or more than `MAX_CLASSES` distinct labels.
         """
-        classes = np.unique(y).tolist()
-        if len(classes) < 2:
-            raise ValueError(f"the label column {target!r} has one class only ({classes[0]!r}); "
-                             "a classifier needs at least two")
-        if len(classes) > MAX_CLASSES:
-            raise ValueError(f"the label column {target!r} has {len(classes)} distinct values; "
-                             f"classification allows at most {MAX_CLASSES} classes (is it a numeric target?)")
+        classes = check_classes(y, target)
         mean = X.mean(axis=0)
         std = X.std(axis=0)
         # A constant feature carries no information; dividing by 0 would make NaN.
@@ -158,4 +187,10 @@ class Preprocessing:
                 or not all(isinstance(v, (int, float)) and math.isfinite(v) for v in floats)
                 or min(prep.scale, default=1.0) <= 0):
             raise PreprocessingFileError(f"{path}: inconsistent fields (features, scaling, classes or threshold)")
+        if (not all(isinstance(c, (str, int, float)) for c in prep.classes)
+                or len(set(prep.classes)) != len(prep.classes)):
+            raise PreprocessingFileError(f"{path}: the classes must be distinct numbers or texts, got {prep.classes}")
+        if not 0 <= prep.threshold <= 1:
+            raise PreprocessingFileError(f"{path}: threshold must be a probability between 0 and 1, "
+                                         f"got {prep.threshold!r}")
         return prep

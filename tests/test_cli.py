@@ -133,10 +133,89 @@ def test_report_on_new_data_evaluates_every_row(binary_csv, tmp_path, capsys):
     # Columns in another order: matched by name.
     new = write_csv(tmp_path / "new.csv", ["b", "label", "a"],
                     [[b, 3 if t == 0 else 7, a] for (a, b), t in zip(X.tolist(), y.tolist())])
+    before = {p.name: p.stat().st_mtime_ns for p in model_dir.iterdir()}
     code, out, err = run(["report", "--model", str(model_dir), "--data", str(new), "--target", "label"], capsys)
     assert code == 0, err
     assert "not the training data" in out
     assert re.search(r"^data\s+40\s", out, re.MULTILINE)
+    # Without --out the report goes to a subfolder named after the data; train's files stay as they were.
+    assert {p.name: p.stat().st_mtime_ns for p in model_dir.iterdir() if p.is_file()} == before
+    assert (model_dir / "report-new" / "report.html").exists()
+    assert f"The report is in {model_dir / 'report-new'}" in out
+
+
+def test_report_on_the_training_rows_in_another_order_warns(binary_csv, tmp_path, capsys):
+    model_dir = tmp_path / "model"
+    assert run(["train", str(binary_csv), "--target", "label", "--out", str(model_dir), *FAST], capsys)[0] == 0
+    lines = binary_csv.read_text().splitlines()
+    shuffled = tmp_path / "shuffled.csv"
+    shuffled.write_text("\n".join([lines[0], *sorted(lines[1:])]) + "\n")
+    code, out, err = run(["report", "--model", str(model_dir), "--data", str(shuffled), "--target", "label"], capsys)
+    assert code == 0, err
+    assert "training file's rows in another order" in out and "optimistic" in out
+    assert "not the training data" not in out
+    assert "optimistic" in (model_dir / "report-shuffled" / "report.html").read_text()
+
+
+def test_test_split_without_the_rare_class_still_writes_every_output(tmp_path, capsys):
+    # 3 positives in 120 rows: stratified, the 18 test rows get none of them.
+    rng = np.random.default_rng(0)
+    rows = [[a, b, int(i < 3)] for i, (a, b) in enumerate(rng.normal(size=(120, 2)).tolist())]
+    data = write_csv(tmp_path / "imb.csv", ["a", "b", "y"], rows)
+    code, out, err = run(["train", str(data), "--target", "y", "--out", str(tmp_path / "o"), *FAST], capsys)
+    assert code == 0, err
+    # One class in the test split: no PR or ROC curve, but the decision boundary is drawn.
+    check_outputs(tmp_path / "o", binary=False, two_features=True)
+    assert "decision_boundary.png" in out
+    assert not (tmp_path / "o" / "roc.png").exists()
+
+
+def test_many_features_step_through_a_small_net(tmp_path, capsys):
+    rng = np.random.default_rng(1)
+    X = rng.normal(size=(60, 40))
+    data = write_csv(tmp_path / "wide.csv", [f"f{i}" for i in range(40)] + ["y"],
+                     [[*x, int(x[0] > 0)] for x in X.tolist()])
+    code, out, err = run(["train", str(data), "--target", "y", "--out", str(tmp_path / "o"), *FAST], capsys)
+    assert code == 0, err
+    check_outputs(tmp_path / "o", binary=True, two_features=False)
+    assert "small untrained 2-3-1 net on f0, f1" in out
+    assert "small untrained 2-3-1 net on f0, f1" in (tmp_path / "o" / "report.html").read_text()
+
+
+def test_text_labels_and_a_semicolon_delimiter(tmp_path, capsys):
+    X, y = make_moons(80, noise=0.2, seed=3)
+    data = tmp_path / "semi.csv"
+    data.write_text("a;b;y\n" + "".join(f"{a};{b};{'yes' if t else 'no'}\n" for (a, b), t in zip(X.tolist(), y)))
+    code, _, err = run(["train", str(data), "--target", "y", "--out", str(tmp_path / "o"), *FAST], capsys)
+    assert code == 2 and "the file seems to use ';' as its delimiter" in err and "--delimiter ';'" in err
+    assert not (tmp_path / "o").exists()
+    code, out, err = run(["train", str(data), "--target", "y", "--delimiter", ";", "--out", str(tmp_path / "o"),
+                          *FAST], capsys)
+    assert code == 0, err
+    assert "labels 'no' -> 0, 'yes' -> 1" in out and "P('yes') >= 0.5" in out
+    assert json.loads((tmp_path / "o" / "preprocessing.json").read_text())["classes"] == ["no", "yes"]
+    code, again, err = run(["report", "--model", str(tmp_path / "o"), "--data", str(data), "--target", "y",
+                            "--delimiter", ";"], capsys)
+    assert code == 0, err
+    assert section(again, "Metrics", "Diagnosis") == section(out, "Metrics", "Diagnosis")
+
+
+@pytest.mark.parametrize("extra, words", [
+    (["--val-size", "0.9"], "--val-size 0.9 and --test-size 0.15"),
+    (["--test-size", "0.9"], "leave no training samples"),
+])
+def test_inputs_are_checked_before_anything_is_printed_or_created(extra, words, binary_csv, tmp_path, capsys):
+    out_dir = tmp_path / "never"
+    code, out, err = run(["train", str(binary_csv), "--target", "label", "--out", str(out_dir), *extra, *FAST],
+                         capsys)
+    assert code == 2 and words in err and out == ""
+    assert not out_dir.exists()
+
+
+def test_one_class_is_reported_before_training(tmp_path, capsys):
+    data = write_csv(tmp_path / "one.csv", ["a", "y"], [[i, 1] for i in range(20)])
+    code, out, err = run(["train", str(data), "--target", "y", "--out", str(tmp_path / "o")], capsys)
+    assert code == 2 and "one class only" in err and out == "" and not (tmp_path / "o").exists()
 
 
 def test_train_multiclass_then_report(multi_csv, tmp_path, capsys):
@@ -176,6 +255,11 @@ def _bad_inputs(tmp: Path, binary_csv: Path, multi_csv: Path) -> dict[str, list[
     main(["train", str(binary_csv), "--target", "label", "--out", str(trained), *FAST])
     other_labels = write_csv(tmp / "other.csv", ["a", "label", "b"], [[0.1, 5, 0.2], [0.3, 3, 0.1]])
     missing_feature = write_csv(tmp / "nob.csv", ["a", "label"], [[0.1, 3], [0.3, 7]])
+    mismatched = tmp / "mismatched"
+    mismatched.mkdir()
+    (mismatched / "model.json").write_text((trained / "model.json").read_text())
+    prep = json.loads((trained / "preprocessing.json").read_text())
+    (mismatched / "preprocessing.json").write_text(json.dumps(prep | {"classes": [3, 7, 9]}))
     broken_model = tmp / "broken"
     broken_model.mkdir()
     (broken_model / "model.json").write_text("{not json")
@@ -201,6 +285,10 @@ def _bad_inputs(tmp: Path, binary_csv: Path, multi_csv: Path) -> dict[str, list[
         "out is a file": ["train", data, "--target", "label", "--out", str(a_file), *FAST],
         "unknown command": ["fly"],
         "report: no model": ["report", "--model", str(tmp / "none"), "--data", data, "--target", "label"],
+        "report: outputs do not match the classes": ["report", "--model", str(mismatched), "--data", data,
+                                                     "--target", "label"],
+        "val size leaves no training rows": ["train", data, "--target", "label", "--val-size", "0.9"],
+        "bad delimiter": ["train", data, "--target", "label", "--delimiter", ";;"],
         "report: broken model": ["report", "--model", str(broken_model), "--data", data, "--target", "label"],
         "report: other target": ["report", "--model", str(trained), "--data", data, "--target", "a"],
         "report: unseen label": ["report", "--model", str(trained), "--data", str(other_labels), "--target", "label"],

@@ -196,6 +196,25 @@ def test_load_csv_float_target_and_delimiter(tmp_path):
     assert X.tolist() == [[1.0], [2.0]] and y.tolist() == [0.5, 1.5] and y.dtype == np.float64
 
 
+def test_load_csv_text_labels(tmp_path):
+    path = write(tmp_path, "a,label\n1, yes\n2,no\n3,12\n")
+    X, y, _ = load_csv(path, "label")
+    assert X.tolist() == [[1.0], [2.0], [3.0]]
+    assert y.tolist() == ["yes", "no", "12"] and y.dtype.kind == "U"   # any text makes every label text
+
+
+@pytest.mark.parametrize("delimiter, used, hint", [
+    (",", ";", "pass delimiter=';', or --delimiter ';'"),
+    (",", "\t", "pass delimiter='\\t', or --delimiter tab"),
+    (";", ",", "pass delimiter=','"),
+])
+def test_load_csv_hints_at_another_delimiter(tmp_path, delimiter, used, hint):
+    path = write(tmp_path, used.join(["a", "b", "label"]) + "\n" + used.join(["1", "2", "0"]) + "\n")
+    with pytest.raises(DataFormatError, match="no target column 'label'") as caught:
+        load_csv(path, "label", delimiter=delimiter)
+    assert f"seems to use {used!r} as its delimiter" in str(caught.value) and hint in str(caught.value)
+
+
 @pytest.mark.parametrize("text, words", [
     ("", ["empty"]),
     ("\n\n", ["empty"]),
@@ -208,7 +227,8 @@ def test_load_csv_float_target_and_delimiter(tmp_path):
     ("a,b,label\n1,2,0\n3,,1\n", ["line 3", "column 'b'", "missing value"]),
     ("a,b,label\n1,2,0\n3,abc,1\n", ["line 3", "column 'b'", "'abc' is not a number"]),
     ("a,b,label\n1,nan,0\n", ["line 2", "column 'b'", "'nan'"]),
-    ("a,b,label\n1,2,inf\n", ["line 2", "column 'label'", "'inf'"]),
+    ("a,b,label\n1,2,inf\n3,4,0\n", ["line 2", "column 'label'", "'inf'"]),
+    ("a,b,label\n1,2,0\n3,4, \n", ["line 3", "column 'label'", "missing value"]),
 ])
 def test_load_csv_errors_name_file_line_and_column(tmp_path, text, words):
     path = write(tmp_path, text)

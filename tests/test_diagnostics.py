@@ -108,7 +108,11 @@ def test_nothing_to_diagnose():
     (dict(X_train=[["a"], ["b"]], y_train=[0, 1]), ValueError, "X_train must be a 2-D array of numbers"),
     (dict(X_train=[[0.0], [1.0]], y_train=[0, 1, 1]), ValueError, "y_train has 3 labels but X_train has 2"),
     (dict(X_train=[[0.0], [1.0]], X_test=[[0.0, 1.0]]), ValueError, "X_train has 1 features but X_test has 2"),
-    (dict(model="not a model", X_test=[[0.0]], y_test=[0]), TypeError, "diagnose: model must be callable"),
+    (dict(model="not a model", X_test=[[0.0]], y_test=[0]), TypeError, "diagnose: model must be an autograd model"),
+    (dict(model=lambda row: row[0], X_test=[[0.0]], y_test=[0]), TypeError, "with parameters"),
+    (dict(X_train=[[0.0], [1.0]], y_train=[0, 1], feature_names=["a", "b"]), ValueError,
+     r"feature_names must name the 1 columns.*\['a', 'b'\]"),
+    (dict(y_true=[0, 1], y_pred=[0, 1], class_names="ab"), TypeError, "class_names must be a mapping"),
     (dict(model=lambda x: x), ValueError, "diagnose: a model needs X_test or X_train"),
 ])
 def test_bad_input_names_function_and_value(kwargs, error, pattern):
@@ -239,7 +243,22 @@ def test_metrics_improving_on_validation():
     f = diagnose(h).get("metrics_improving")
     assert f.severity == "info" and f.evidence["split"] == "validation"
     assert f.evidence["accuracy_first"] == 0.5 and f.evidence["accuracy_last"] == 0.9
-    assert "recall 0.10 -> 0.90" in f.message and "precision 0.93 -> 0.90" in f.message
+    assert "recall 0.10 -> 0.90" in f.message and "accuracy 0.50 -> 0.90" in f.message
+    assert "precision" not in f.message          # it fell a little: not listed as improved
+    assert f.evidence["precision_last"] == 0.9   # the evidence keeps every metric
+
+
+def test_metrics_improving_lists_only_metrics_that_rose():
+    h = hist(val_metrics={"accuracy": [0.5, 0.7, 0.9], "recall": [0.75, 0.75, 0.75]})
+    f = diagnose(h).get("metrics_improving")
+    assert f.message == "Validation metrics improved: accuracy 0.50 -> 0.90."
+
+
+def test_metrics_improving_says_the_history_used_the_training_threshold():
+    h = hist(val_metrics={"accuracy": [0.5, 0.7, 0.9]})
+    assert "threshold" not in diagnose(h, threshold=0.5).get("metrics_improving").message
+    message = diagnose(h, threshold=0.27).get("metrics_improving").message
+    assert "recorded during training at threshold 0.5, not the 0.27 the predictions use" in message
 
 
 @pytest.mark.parametrize("acc, fires", [([0.5, 0.5, 0.521], True), ([0.5, 0.5, 0.519], False),
@@ -437,9 +456,50 @@ def test_hinge_labels_with_logits():
     assert r.codes == ["confusion_matrix_healthy"] and r.findings[0].evidence["positive_class"] == 1
 
 
-def test_multiclass_gets_imbalance_only():
+def test_multiclass_majority_guessing_is_no_better_than_baseline():
     y = [0] * 90 + [1] * 5 + [2] * 5
-    assert diagnose(y_true=y, y_pred=[0] * 100).codes == ["class_imbalance"]
+    r = diagnose(y_true=y, y_pred=[0] * 100)
+    assert r.codes == ["class_imbalance", "no_better_than_baseline"] and not r.ok
+    f = r.get("no_better_than_baseline")
+    assert f.evidence["accuracy"] == f.evidence["majority_baseline"] == 0.9 and f.evidence["majority_class"] == 0
+    assert "--class-weight balanced" in f.fix and 'class_weight="balanced"' in f.fix
+
+
+@pytest.mark.parametrize("right, fires", [(70, True), (71, True), (72, False)])
+def test_baseline_rule_margin(right, fires):
+    # 70 of 100 are class 0; accuracy must beat 0.70 by more than BASELINE_MARGIN (0.01).
+    y_true = [0] * 70 + [1] * 30
+    y_pred = [0] * 70 + [1] * (right - 70) + [0] * (100 - right)
+    r = diagnose(y_true=y_true, y_pred=y_pred)
+    assert ("no_better_than_baseline" in r) == fires
+    if fires:
+        assert r.headline.startswith("NEEDS ATTENTION") and "confusion_matrix_healthy" not in r
+
+
+def test_baseline_rule_multiclass_and_healthy_is_impossible():
+    y_true = [0] * 40 + [1] * 30 + [2] * 30
+    assert "no_better_than_baseline" in diagnose(y_true=y_true, y_pred=[1] * 40 + [0] * 30 + [2] * 30)
+    assert diagnose(y_true=y_true, y_pred=y_true).codes == []
+
+
+def test_source_class_and_feature_names_in_messages():
+    y_true, y_pred = fraud()
+    r = diagnose(y_true=y_true, y_pred=y_pred, source="the March data", class_names={0: "legit", 1: "fraud"})
+    f = r.get("accuracy_paradox")
+    assert "on the March data" in f.message and "rare class 'fraud'" in f.message and f.evidence["rare_class"] == 1
+    assert "class 'fraud' is 2.0%" in r.get("class_imbalance").message
+    assert "--class-weight balanced" in f.fix and "--min-recall" in f.fix
+    rng = np.random.default_rng(7)
+    y = rng.integers(0, 2, 200)
+    X = np.column_stack([rng.normal(size=200), y.astype(float)])
+    f = diagnose(X_train=X, y_train=y, feature_names=["age", "paid"]).get("target_leakage")
+    assert f.message.startswith("Feature 'paid' alone") and f.evidence["feature_name"] == "paid"
+
+
+def test_a_model_predicting_a_class_missing_from_the_labels_warns_nothing(recwarn):
+    X = np.linspace(-1, 1, 40)[:, None] + 0.01
+    diagnose(model=one_feature_model(), X_test=X, y_test=np.zeros(40, dtype=int))
+    assert not [w for w in recwarn if "not in y_true" in str(w.message)]
 
 
 def test_string_labels_use_the_rare_class():
@@ -532,17 +592,6 @@ def test_model_predictions_feed_the_confusion_rules():
     assert r.get("confusion_matrix_healthy").evidence["accuracy"] == 1.0     # hinge labels
     r = diagnose(model=one_feature_model(), X_train=X, y_train=(X[:, 0] > 0).astype(int))
     assert r.get("confusion_matrix_healthy").evidence["source"] == "the training set"
-
-
-def test_plain_callable_models_work_without_train_predict(monkeypatch):
-    import autograd.engine as engine
-    monkeypatch.setitem(__import__("sys").modules, "autograd.train", None)   # as before train.py existed
-    X = np.linspace(-1, 1, 40)[:, None] + 0.01
-    r = diagnose(model=lambda row: engine.Value(row[0]), X_test=X, y_test=(X[:, 0] > 0).astype(int))
-    assert r.get("confusion_matrix_healthy").evidence["accuracy"] == 1.0
-    multi = lambda row: [engine.Value(-row[0]), engine.Value(row[0])]   # noqa: E731
-    r = diagnose(model=multi, X_test=X, y_test=(X[:, 0] > 0).astype(int))
-    assert r.get("confusion_matrix_healthy").evidence["accuracy"] == 1.0
 
 
 @pytest.mark.parametrize("noise, fires", [(0.01, True), (1.0, False)])

@@ -111,3 +111,16 @@ def test_test_set_copied_into_training_is_leakage():
     assert not {"overfitting", "accuracy_paradox", "class_imbalance", "vanishing_gradients"} & set(report.codes)
     # The honest split shares no rows.
     assert "data_leakage" not in diagnose(X_train=Xtr, y_train=ytr, X_test=Xte, y_test=yte)
+
+
+def test_a_model_that_learnt_nothing_is_never_healthy():
+    # Noise features, 75% of one class: the best the model can do is guess the majority.
+    rng = np.random.default_rng(5)
+    X = rng.normal(size=(400, 3))
+    y = (rng.random(400) < 0.25).astype(int)
+    Xtr, Xte, ytr, yte = train_test_split(X, y, 0.3, stratify=y, seed=0)
+    report = run(MLP(3, [4, 1], seed=0), Xtr, ytr, Xte, yte, epochs=10, lr=0.01)
+    f = report.get("no_better_than_baseline")
+    assert f is not None and f.severity == "warning", str(report)
+    assert f.evidence["accuracy"] <= f.evidence["majority_baseline"] + 0.01 and f.evidence["source"] == "the test set"
+    assert not report.ok and report.headline != "Looks healthy"

@@ -83,17 +83,17 @@ def test_history_panels_hold_the_recorded_values(tmp_path):
     assert [ax.get_title() for ax in fig.axes] == ["loss", "accuracy", "precision", "recall", "f1"]
     loss = fig.axes[0]
     train, val, marker, best_line = loss.lines
-    assert xdata(train) == [0, 1, 2, 3]
+    assert xdata(train) == [1, 2, 3, 4]    # epochs count from 1, as in the diagnosis
     assert ydata(train) == h.train_loss
     assert ydata(val) == h.val_loss
-    # best_epoch is None: the least validation loss, epoch 1 (0-based)
-    assert xdata(marker) == [1] and ydata(marker) == [0.7]
-    assert xdata(best_line) == [1, 1]
-    assert legend_texts(loss) == ["train", "validation", "best epoch (1)"]
+    # best_epoch is None: the least validation loss, index 1, so epoch 2
+    assert xdata(marker) == [2] and ydata(marker) == [0.7]
+    assert xdata(best_line) == [2, 2]
+    assert legend_texts(loss) == ["train", "validation", "best epoch (2)"]
     for ax, name in zip(fig.axes[1:], ["accuracy", "precision", "recall", "f1"]):
         assert ydata(ax.lines[0]) == h.train_metrics[name]
         assert ydata(ax.lines[1]) == h.val_metrics[name]
-        assert xdata(ax.lines[-1]) == [1, 1]
+        assert xdata(ax.lines[-1]) == [2, 2]
         assert ax.get_xlabel() == "epoch" and ax.get_ylabel() == name
     assert fig._suptitle.get_text() == "Training history"
     save_and_check(fig, tmp_path, "history")
@@ -103,8 +103,9 @@ def test_history_best_epoch_from_the_history_wins():
     # EarlyStopping monitoring a metric may pick an epoch that is not the least val loss.
     fig = plot_history(make_history(best_epoch=3, stop_reason="no improvement for 2 epochs"))
     marker, best_line = fig.axes[0].lines[2:]
-    assert xdata(marker) == [3] and ydata(marker) == [0.8]
-    assert xdata(best_line) == [3, 3]
+    assert xdata(marker) == [4] and ydata(marker) == [0.8]    # best_epoch=3 is an index: epoch 4
+    assert xdata(best_line) == [4, 4]
+    assert legend_texts(fig.axes[0])[-1] == "best epoch (4)"
     assert fig._suptitle.get_text() == "Training history (stopped: no improvement for 2 epochs)"
 
 
@@ -113,8 +114,8 @@ def test_history_without_validation_marks_least_training_loss():
     fig = plot_history(h, title="run 7")
     loss = fig.axes[0]
     assert len(loss.lines) == 3  # train, marker, best-epoch line
-    assert xdata(loss.lines[1]) == [1] and ydata(loss.lines[1]) == [0.3]
-    assert legend_texts(loss) == ["train", "best epoch (1)"]
+    assert xdata(loss.lines[1]) == [2] and ydata(loss.lines[1]) == [0.3]
+    assert legend_texts(loss) == ["train", "best epoch (2)"]
     assert [ax.get_title() for ax in fig.axes] == ["loss", "accuracy"]
     assert fig._suptitle.get_text() == "run 7"
 
@@ -158,7 +159,7 @@ def test_gradient_flow_lines_one_per_layer_on_log_scale(tmp_path):
     assert ax.get_ylabel() == "gradient L2 norm" and ax.get_xlabel() == "epoch"
     assert [line.get_label() for line in ax.lines] == ["layers.0 (tanh)", "layers.1 (tanh)", "layers.2 (linear)"]
     for line, layer in zip(ax.lines, h.layers):
-        assert xdata(line) == [0, 1, 2, 3]
+        assert xdata(line) == [1, 2, 3, 4]
         assert ydata(line) == h.grad_norm[layer]
     save_and_check(fig, tmp_path, "gradient_flow")
 
@@ -168,14 +169,14 @@ def test_gradient_flow_bars_at_first_middle_last_epoch(tmp_path):
     fig = plot_gradient_flow(h, kind="bars", stat="update_ratio")
     ax = fig.axes[0]
     assert ax.get_yscale() == "log" and ax.get_ylabel() == "|update| / |weight|"
-    assert legend_texts(ax) == ["epoch 0", "epoch 1", "epoch 3"]
+    assert legend_texts(ax) == ["epoch 1", "epoch 2", "epoch 4"]
     assert [t.get_text() for t in ax.get_xticklabels()] == ["layers.0 (tanh)", "layers.1 (tanh)", "layers.2 (linear)"]
     for container, epoch in zip(ax.containers, [0, 1, 3]):
         heights = [bar.get_height() for bar in container]
         assert heights == [h.update_ratio[layer][epoch] for layer in h.layers]
     save_and_check(fig, tmp_path, "gradient_bars")
 
-    chosen = plot_gradient_flow(h, kind="bars", epochs=[2]).axes[0]
+    chosen = plot_gradient_flow(h, kind="bars", epochs=[3]).axes[0]      # epoch 3 is index 2
     assert [bar.get_height() for bar in chosen.containers[0]] == [1e-6, 3e-4, 0.3]
 
 
@@ -184,7 +185,8 @@ def test_gradient_flow_bars_at_first_middle_last_epoch(tmp_path):
     [
         (dict(stat="saturation"), {}, "stat must be one of"),
         (dict(kind="pie"), {}, "kind must be one of"),
-        (dict(kind="bars", epochs=[4]), {}, r"epochs must hold epoch indices in \[0, 4\), got 4"),
+        (dict(kind="bars", epochs=[5]), {}, "epochs must hold epoch numbers from 1 to 4, got 5"),
+        (dict(kind="bars", epochs=[0]), {}, "epochs must hold epoch numbers from 1 to 4, got 0"),
         (dict(kind="bars", epochs=[]), {}, "epochs is empty"),
         ({}, dict(grad_norm={"layers.0": [1.0] * 4}), r"no values for layers \['layers.1', 'layers.2'\]"),
         ({}, dict(grad_norm={"layers.0": [1.0, 2.0]}), r"grad_norm\['layers.0'\] has 2 entries"),
@@ -401,6 +403,20 @@ def test_decision_boundary_of_a_callable(tmp_path):
     save_and_check(fig, tmp_path, "boundary")
 
 
+def test_decision_boundary_on_points_of_one_class_with_all_labels():
+    # A small test split may lack a class; labels= still names every output.
+    X = np.array([[-1.0, 1.0], [-2.0, 0.5], [-0.5, 2.0]])
+    def scores(P):
+        return np.column_stack([P[:, 0], -P[:, 0], P[:, 1] - 5])
+
+    fig = plot_decision_boundary(scores, X, [1, 1, 1], labels=[0, 1, 2], class_names=["a", "b", "c"],
+                                 feature_names=["age", "income"], resolution=10)
+    ax = fig.axes[0]
+    assert legend_texts(ax) == ["a", "b", "c"]
+    assert (ax.get_xlabel(), ax.get_ylabel()) == ("age", "income")
+    assert ax.get_title().endswith("100.0%)")
+
+
 def diagonal_mlp(output_activation: str = "linear") -> MLP:
     """score = x0 - x1 (+ sigmoid): class 1 below the diagonal."""
     model = MLP(2, [1], output_activation=output_activation, seed=0)
@@ -461,8 +477,13 @@ def test_decision_boundary_several_outputs_take_the_largest():
         (lambda P: P[:, 0], [[0, 0], [1, 1]], [0, 1, 1], {}, ValueError, r"different lengths \(2 and 3\)"),
         (lambda P: P[:, 0], [[0, 0], [1, 1]], [0, 1], dict(resolution=1), ValueError, "resolution must be an int"),
         (lambda P: P[:3, 0], [[0, 0], [1, 1]], [0, 1], {}, ValueError, "model"),
-        (lambda P: P, [[0, 0], [1, 1], [2, 2]], [0, 1, 2], {}, ValueError, "gives 2 scores per point but y has 3"),
-        (lambda P: P[:, 0], [[0, 0], [1, 1]], [1, 1], {}, ValueError, "needs two classes in y"),
+        (lambda P: P, [[0, 0], [1, 1], [2, 2]], [0, 1, 2], {}, ValueError, "gives 2 scores per point but there are 3"),
+        (lambda P: P[:, 0], [[0, 0], [1, 1]], [1, 1], {}, ValueError, "needs two classes"),
+        (lambda P: P[:, 0], [[0, 0], [1, 1]], [0, 2], dict(labels=[0, 1]), ValueError,
+         r"y holds \[2\], which labels \[0, 1\] does not list"),
+        (lambda P: P[:, 0], [[0, 0], [1, 1]], [0, 1], dict(labels=[0, 1, 1]), ValueError, "labels must be distinct"),
+        (lambda P: P[:, 0], [[0, 0], [1, 1]], [0, 1], dict(feature_names=["a"]), ValueError,
+         "feature_names must name the 2 features"),
     ],
 )
 def test_decision_boundary_bad_input(model, X, y, kwargs, error, message):
@@ -502,7 +523,7 @@ def test_plots_of_a_real_training_run(tmp_path):
     loss = fig.axes[0]
     assert ydata(loss.lines[0]) == h.train_loss and ydata(loss.lines[1]) == h.val_loss
     best = h.best_epoch if h.best_epoch is not None else int(np.argmin(h.val_loss))
-    assert xdata(loss.lines[-1]) == [best, best]
+    assert xdata(loss.lines[-1]) == [best + 1, best + 1]
     assert [ax.get_title() for ax in fig.axes] == ["loss", *h.train_metrics]
     save_and_check(fig, tmp_path, "real_history")
 

@@ -74,3 +74,5 @@ def test_readme_command_lines_run(tmp_path):
     table = [out[out.index("Metrics"):out.index("Confusion matrix")] for out in outputs]
     assert table[0] == table[1] and "recall >= 0.9" in table[0]
     assert (tmp_path / "backproplab-output" / "report.html").stat().st_size > 10_000
+    # report leaves train's outputs alone: it writes into a subfolder named after the data.
+    assert (tmp_path / "backproplab-output" / "report-transactions" / "report.html").stat().st_size > 10_000

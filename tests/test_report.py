@@ -15,6 +15,7 @@ from autograd.data import make_blobs, make_moons
 from autograd.metrics import confusion_matrix, evaluation_summary
 from autograd.pipeline import (
     TrainOptions,
+    check_training_inputs,
     evaluate_saved,
     load_saved,
     save,
@@ -108,10 +109,11 @@ def test_metrics_table_matches_evaluation_summary(which, request):
     assert [row[0] for row in rows[1:]] == ["train", "validation", "test"]
     for row in rows[1:]:
         y, pred = ev.splits[row[0]][1], ev.predictions[row[0]]
-        summary = evaluation_summary(y, pred)
+        summary = evaluation_summary(y, pred, y_score=ev.scores[row[0]])
         assert int(row[1]) == len(y)
+        assert not math.isnan(summary["roc_auc"])    # the scores reach the table
         for (key, _), cell in zip(METRIC_COLUMNS, row[2:]):
-            value = summary[key]
+            value = summary.get(key, float("nan"))   # multiclass has no average precision
             assert cell == ("undefined" if math.isnan(value) else f"{value:.3f}"), key
 
 
@@ -164,3 +166,67 @@ def test_preprocessing_round_trip_and_errors(tmp_path):
     (tmp_path / "bad.json").write_text('{"format": "other"}')
     with pytest.raises(PreprocessingFileError):
         Preprocessing.load(tmp_path / "bad.json")
+
+
+def test_training_rows_in_another_order_are_flagged_as_seen(binary, tmp_path):
+    X, y, ev = binary
+    save(ev, tmp_path)
+    order = np.random.default_rng(0).permutation(len(y))
+    again = evaluate_saved(*load_saved(tmp_path), X[order], y[order], ["x0", "x1"])
+    assert list(again.splits) == ["data"] and "optimistic" in again.data_note
+    assert "optimistic" in report_html(again, {}, None)
+    assert evaluate_saved(*load_saved(tmp_path), X[:50], y[:50], ["x0", "x1"]).data_note == ""
+    assert ev.data_note == ""
+
+
+def test_preprocessing_files_without_the_rows_fingerprint_still_load(binary, tmp_path):
+    X, y, ev = binary
+    save(ev, tmp_path)
+    prep = Preprocessing.load(tmp_path / "preprocessing.json")
+    del prep.split["rows_fingerprint"]     # as written before it existed
+    prep.save(tmp_path / "preprocessing.json")
+    again = evaluate_saved(*load_saved(tmp_path), X, y, ["x0", "x1"])
+    assert again.summaries == ev.summaries
+
+
+@pytest.mark.parametrize("change, words", [
+    ({"classes": [0, 0]}, "classes must be distinct"),
+    ({"classes": [0, [1]]}, "classes must be distinct numbers or texts"),
+    ({"threshold": 1.5}, "threshold must be a probability between 0 and 1, got 1.5"),
+    ({"threshold": -0.1}, "threshold must be a probability"),
+])
+def test_hand_edited_preprocessing_is_refused(change, words, binary, tmp_path):
+    import json
+
+    binary[2].prep.save(tmp_path / "p.json")
+    document = json.loads((tmp_path / "p.json").read_text())
+    (tmp_path / "p.json").write_text(json.dumps(document | change))
+    with pytest.raises(PreprocessingFileError, match=words) as caught:
+        Preprocessing.load(tmp_path / "p.json")
+    assert "p.json" in str(caught.value)
+
+
+def test_model_outputs_must_match_the_classes(binary, multiclass, tmp_path):
+    save(binary[2], tmp_path)
+    multiclass[2].prep.save(tmp_path / "preprocessing.json")   # 3 classes beside a 1-output model
+    with pytest.raises(ValueError, match=r"model.json has 1 outputs but .*preprocessing.json lists 3 classes"):
+        load_saved(tmp_path)
+
+
+def test_the_diagnosis_names_the_split_and_the_classes():
+    X, y = make_moons(120, noise=0.3, seed=3)
+    labels = np.where(y == 1, "spam", "ham")
+    ev = train_classifier(X, labels, ["x0", "x1"], "kind", OPTIONS, progress=False)
+    sources = {f.evidence["source"] for f in ev.diagnosis if "source" in f.evidence}
+    assert sources <= {"the test set", "y_train"}
+    assert "the given predictions" not in str(ev.diagnosis)
+
+
+@pytest.mark.parametrize("options, words", [
+    (TrainOptions(val_size=0.6, test_size=0.5), "cannot split 120 rows with --val-size 0.6 and --test-size 0.5"),
+    (TrainOptions(min_recall=0.9), "tune a threshold between two classes"),
+])
+def test_training_inputs_are_checked_with_the_option_names(options, words, multiclass):
+    X, y = make_blobs(120, centers=3, seed=4)
+    with pytest.raises(ValueError, match=words):
+        check_training_inputs(X, y, "kind", options)

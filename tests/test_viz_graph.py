@@ -307,6 +307,23 @@ def test_graph_without_modules_is_drawn_whole_with_a_notice():
     assert drawing.source.count(' [id="v') == len(topological_order(y))
 
 
+def test_collapse_deeper_than_the_module_tree_is_clamped_to_its_depth():
+    loss = mlp_loss(1, regularize=False)
+    deepest, too_deep = draw_graph(loss, collapse=2), draw_graph(loss, collapse=31)
+    assert repr(too_deep) == repr(deepest) and "into 0 module boxes" not in too_deep.notice
+    assert too_deep.notice == deepest.notice.replace("(collapse=2)", "(collapse=31, the module tree's depth is 2)")
+
+
+def test_no_notice_when_nothing_collapses():
+    x = Value(1.0, label="x")
+    with module_scope("outer"):
+        y = x * 2.0
+        with module_scope("inner"):
+            z = y + y          # only the root is at depth 2, and the root is never boxed
+    drawing = draw_graph(z, collapse=2)
+    assert drawing.notice is None and "module boxes" not in repr(drawing)
+
+
 # --- bad input -----------------------------------------------------------------------
 
 

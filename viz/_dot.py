@@ -1,4 +1,4 @@
-"""Low-level helpers shared by the drawings: running `dot`, escaping, number format, safe writes."""
+"""Low-level helpers shared by the drawings: running `dot`, escaping, number format, inline SVG, HTML pages."""
 
 from __future__ import annotations
 

@@ -26,8 +26,9 @@ from .steps import backward_steps
 
 __all__ = ["Outputs", "one_sample_loss", "write_outputs"]
 
-# A net this small always fits the step-through's 300-value limit for a few features.
-_STEP_HIDDEN = 3
+# A 2-3-k net fits the step-through's 300-value limit for every class count the
+# pipeline allows (249 values at its 20 classes), however many features the data has.
+_STEP_HIDDEN, _STEP_FEATURES = 3, 2
 
 
 @dataclass
@@ -84,35 +85,38 @@ def _figures(ev: Evaluation) -> tuple[dict[str, bytes], list[str]]:
         title=f"Confusion matrix ({split})"))
     if prep.binary and np.unique(y).size == 2:
         scores = ev.scores[split]
-        try:
-            figures["precision_recall"] = _png(plot_precision_recall(
-                y, scores, threshold=prep.threshold, title=f"Precision-recall curve ({split})"))
-        except ValueError:  # the threshold flags no sample of this split: draw the curve alone
+        title = f"Precision-recall curve ({split})"
+        if prep.threshold <= scores.max():
+            figures["precision_recall"] = _png(plot_precision_recall(y, scores, threshold=prep.threshold,
+                                                                     title=title))
+        else:  # a threshold above every score has no point on the curve: draw the curve alone
             notes.append(f"the threshold {prep.threshold:.4g} flags no {split} sample; the PR curve has no marker")
-            figures["precision_recall"] = _png(plot_precision_recall(y, scores, title=f"Precision-recall ({split})"))
+            figures["precision_recall"] = _png(plot_precision_recall(y, scores, title=title))
         figures["roc"] = _png(plot_roc(y, scores, threshold=prep.threshold, title=f"ROC curve ({split})"))
     if X.shape[1] == 2:
         threshold = logit(prep.threshold) if prep.binary else None
+        # labels: the split may lack a class, but the model's outputs still name them all.
         figures["decision_boundary"] = _png(plot_decision_boundary(
-            ev.model, X, y, threshold=threshold, class_names=names,
-            title=f"Decision boundary on {split} (standardized features)"))
+            ev.model, X, y, threshold=threshold, labels=list(range(len(names))), class_names=names,
+            feature_names=prep.feature_names, title=f"Decision boundary on {split} (standardized features)"))
     return figures, notes
 
 
-def _steps(ev: Evaluation, x: np.ndarray, y: int, path: Path) -> str:
+def _steps(ev: Evaluation, loss: Value, x: np.ndarray, y: int, path: Path) -> str:
     """Save the backward step-through of one sample; return what it shows."""
-    prep = ev.prep
-    loss = one_sample_loss(ev.model, x, y, prep.feature_names, prep.binary)
-    ev.model.zero_grad()
     try:
         backward_steps(loss).save(path)
         return "the trained model's loss on one sample"
     except ValueError:
         pass  # too many values to step through: a small untrained net shows the same rules
+    prep = ev.prep
+    # Many features alone overflow the limit, so the small net reads the first two.
+    k = min(_STEP_FEATURES, len(x))
     n_out = 1 if prep.binary else len(prep.classes)
-    small = MLP(len(x), [_STEP_HIDDEN, n_out], seed=0)
-    backward_steps(one_sample_loss(small, x, y, prep.feature_names, prep.binary)).save(path)
-    return f"the loss of one sample through a small untrained {len(x)}-{_STEP_HIDDEN}-{n_out} net (the trained model is too large to step through)"
+    small = MLP(k, [_STEP_HIDDEN, n_out], seed=0)
+    backward_steps(one_sample_loss(small, x[:k], y, prep.feature_names[:k], prep.binary)).save(path)
+    return (f"the loss of one sample through a small untrained {k}-{_STEP_HIDDEN}-{n_out} net on "
+            f"{', '.join(prep.feature_names[:k])} (the trained model is too large to step through)")
 
 
 def write_outputs(ev: Evaluation, out: Path, title: str) -> Outputs:
@@ -126,21 +130,23 @@ def write_outputs(ev: Evaluation, out: Path, title: str) -> Outputs:
     X, y = ev.splits[ev.eval_split]
     x, label = X[0], int(y[0])
     graph_svg, graph_note = None, ""
+    ev.model.zero_grad()  # so the drawings show this sample's gradients alone
+    loss = one_sample_loss(ev.model, x, label, ev.prep.feature_names, ev.prep.binary)
     try:
-        loss = one_sample_loss(ev.model, x, label, ev.prep.feature_names, ev.prep.binary)
-        ev.model.zero_grad()
         result.files["graph"] = draw_graph(loss).save(out / "graph.svg")
         graph_svg = draw_graph(loss, collapse=1).svg()
         graph_note = (f"The loss of the first {ev.eval_split} sample (class {ev.prep.classes[label]!r}), one box "
-                      "per layer with its gradient; graph.svg beside this file draws it in more detail, and "
-                      "steps.html replays the backward pass one operation at a time.")
-        shows = _steps(ev, x, label, out / "steps.html")
+                      "per layer with its gradient; graph.svg beside this file draws it in more detail.")
+        shows = _steps(ev, loss, x, label, out / "steps.html")
         result.files["steps"] = out / "steps.html"
         result.notes.append(f"steps.html steps through {shows}")
+        graph_note += f" steps.html replays a backward pass one operation at a time: {shows}."
     except GraphvizNotFoundError:
         graph_note = ("Graphviz's dot program is not installed, so no graph was drawn "
                       "(Debian/Ubuntu: sudo apt-get install -y graphviz).")
         result.notes.append(graph_note)
+    finally:
+        ev.model.zero_grad()  # the drawings read the gradients; leave the model as it was
 
     result.files["report"] = out / "report.html"
     write_atomic(result.files["report"], report_html(ev, figures, graph_svg, title=title, graph_note=graph_note))

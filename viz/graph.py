@@ -277,12 +277,17 @@ class _Graph:
                 "inside a module_scope, so there is nothing to collapse: drawing every node."
             )
         if isinstance(collapse, int) and not isinstance(collapse, bool):
-            depth, reason = collapse, f"as asked (collapse={collapse})"
+            # Deeper than the module tree would box nothing: the deepest level is the finest there is.
+            depth, reason = min(collapse, self.depth), f"as asked (collapse={collapse})"
+            if collapse > self.depth:
+                reason = f"as asked (collapse={collapse}, the module tree's depth is {self.depth})"
         else:
             levels = list(range(self.depth, -1, -1))
             depth = next((d for d in levels if self.drawn_count(d) <= max_nodes), 0)
             reason = f"because the graph has {n:,} nodes, more than max_nodes={max_nodes}"
         boxes = len({self.box_of(i, depth) for i in range(n)} - {None})
+        if boxes == 0:
+            return None, None  # nothing to collapse: draw every node, no notice
         if depth == 0:
             level = "one box per top-level module, plus one for the nodes outside modules"
         else:

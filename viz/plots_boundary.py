@@ -40,6 +40,19 @@ def _points(X: Any, fname: str) -> np.ndarray:
     return arr
 
 
+def _classes(labels: Sequence[Any] | None, y: np.ndarray, fname: str) -> np.ndarray:
+    """The classes in model-output order: `labels` (checked to cover y), else y's sorted classes."""
+    if labels is None:
+        return np.unique(y)
+    classes = as_labels(labels, fname, "labels")
+    if np.unique(classes).size != classes.size:
+        raise ValueError(f"{fname}: labels must be distinct, got {classes.tolist()}")
+    unknown = np.setdiff1d(y, classes)
+    if unknown.size:
+        raise ValueError(f"{fname}: y holds {unknown.tolist()}, which labels {classes.tolist()} does not list")
+    return classes
+
+
 def _autograd_scores(model: Module, P: np.ndarray, batched: bool) -> np.ndarray:
     """The model's outputs for each row of P, shape (n, n_outputs)."""
     # Under the caller's no_grad no graph would be recorded, so go point by point.
@@ -85,15 +98,18 @@ def plot_decision_boundary(
     *,
     threshold: float | None = None,
     resolution: int = 60,
+    labels: Sequence[Any] | None = None,
     class_names: Sequence[str] | None = None,
+    feature_names: Sequence[str] | None = None,
     batched: bool = True,
     title: str | None = None,
 ) -> Figure:
     """Shade a grid over 2-D data by the model's predicted class and scatter the points on top.
 
-    One output is a score: class ``sorted(set(y))[1]`` where score >= `threshold`, with
-    the boundary drawn as a black line. Several outputs are one score per class (in
-    sorted class order) and the largest wins.
+    One output is a score: the second class where score >= `threshold`, with the
+    boundary drawn as a black line. Several outputs are one score per class and the
+    largest wins. The classes are `labels` in that order, by default the sorted
+    classes of y.
 
     Args:
         model: an autograd model such as ``MLP(2, [...])``, or any callable mapping an
@@ -102,7 +118,10 @@ def plot_decision_boundary(
         threshold: the score cut for one output; default 0.5 if the model's last
             layer is sigmoid, else 0.0 (pass 0.5 for a callable returning probabilities).
         resolution: grid points per axis (the model is evaluated resolution**2 times).
-        class_names: display names of the sorted classes of y.
+        labels: every class the model can predict, in the order of its outputs; give
+            it when X may lack a class (a small test split), default ``sorted(set(y))``.
+        class_names: display names of the classes, in the order of `labels`.
+        feature_names: the two axis labels; default "x[0]" and "x[1]".
         batched: for autograd models, replay one recorded graph over the whole grid;
             False calls ``model(point)`` under ``no_grad`` point by point (slow, but
             right even for a model whose graph depends on its input).
@@ -119,10 +138,10 @@ def plot_decision_boundary(
     """
     fname = "plot_decision_boundary"
     points = _points(X, fname)
-    labels = as_labels(y, fname, "y")
-    if labels.size != len(points):
-        raise ValueError(f"{fname}: X and y have different lengths ({len(points)} and {labels.size})")
-    classes = np.unique(labels)
+    y_labels = as_labels(y, fname, "y")
+    if y_labels.size != len(points):
+        raise ValueError(f"{fname}: X and y have different lengths ({len(points)} and {y_labels.size})")
+    classes = _classes(labels, y_labels, fname)
     if isinstance(resolution, bool) or not isinstance(resolution, numbers.Integral) or not 2 <= resolution <= 1000:
         raise ValueError(f"{fname}: resolution must be an int in [2, 1000], got {resolution!r}")
     if threshold is None:
@@ -133,6 +152,10 @@ def plot_decision_boundary(
         class_names = [str(c) for c in classes.tolist()]
     elif isinstance(class_names, str) or len(class_names) != classes.size:
         raise ValueError(f"{fname}: class_names must name each of the classes {classes.tolist()}, got {class_names!r}")
+    if feature_names is None:
+        feature_names = ["x[0]", "x[1]"]
+    elif isinstance(feature_names, str) or len(feature_names) != 2:
+        raise ValueError(f"{fname}: feature_names must name the 2 features, got {feature_names!r}")
 
     lo, hi = points.min(axis=0), points.max(axis=0)
     pad = np.where(hi > lo, (hi - lo) * _MARGIN, 1.0)  # a single point still gets a square around it
@@ -144,15 +167,15 @@ def plot_decision_boundary(
     scores = _scores(model, np.vstack([grid, points]), batched, fname)
     if scores.shape[1] == 1:
         if classes.size != 2:
-            raise ValueError(f"{fname}: a model with one output needs two classes in y, got {classes.tolist()}")
+            raise ValueError(f"{fname}: a model with one output needs two classes, got {classes.tolist()}")
         predicted = (scores[:, 0] >= threshold).astype(int)
     elif scores.shape[1] == classes.size:
         predicted = np.argmax(scores, axis=1)
     else:
-        raise ValueError(f"{fname}: the model gives {scores.shape[1]} scores per point but y has "
-                         f"{classes.size} classes {classes.tolist()}")
+        raise ValueError(f"{fname}: the model gives {scores.shape[1]} scores per point but there are "
+                         f"{classes.size} classes {classes.tolist()} (pass labels= to list them all)")
     on_grid, on_points = predicted[: len(grid)], predicted[len(grid):]
-    accuracy = float(np.mean(classes[on_points] == labels))
+    accuracy = float(np.mean(classes[on_points] == y_labels))
 
     from matplotlib.colors import (
         to_rgb,  # matplotlib is present: _plot_common imported it
@@ -168,11 +191,11 @@ def plot_decision_boundary(
     if scores.shape[1] == 1 and field.min() < threshold < field.max():
         ax.contour(gx, gy, field, levels=[threshold], colors="black", linewidths=1.2)
     for i, name in enumerate(class_names):
-        mine = labels == classes[i]
+        mine = y_labels == classes[i]
         ax.scatter(points[mine, 0], points[mine, 1], color=colors[i], edgecolors="black",
                    linewidths=0.5, s=25, label=str(name))
-    ax.set_xlabel("x[0]")
-    ax.set_ylabel("x[1]")
+    ax.set_xlabel(str(feature_names[0]))
+    ax.set_ylabel(str(feature_names[1]))
     ax.set_title(title if title is not None else f"Decision boundary (accuracy on these points: {accuracy:.1%})")
     ax.legend(loc="best", fontsize="small")
     return fig

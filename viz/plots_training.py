@@ -1,8 +1,9 @@
 """Pictures of a training run: loss and metrics per epoch, and gradient flow per layer.
 
 Both take a `History` from ``autograd.train.fit`` (or any object with the same
-attributes). Epochs are 0-based on every x axis, as they are in the History's
-lists and its ``best_epoch``.
+attributes). Epochs count from 1 on every axis and label, as in the progress bar
+and the diagnosis; the History's ``best_epoch`` is a 0-based index into its
+lists, so epoch number = index + 1.
 
 Example:
     >>> from autograd.history import History
@@ -10,7 +11,7 @@ Example:
     >>> [ax.get_title() for ax in fig.axes]
     ['loss']
     >>> [t.get_text() for t in fig.axes[0].get_legend().get_texts()]  # best: least val loss
-    ['train', 'validation', 'best epoch (1)']
+    ['train', 'validation', 'best epoch (2)']
 """
 
 from __future__ import annotations
@@ -68,6 +69,7 @@ def _series_dict(history: Any, name: str, n: int, fname: str, allow_empty: bool)
 
 
 def _best_epoch(history: Any, train_loss: np.ndarray, val_loss: np.ndarray, fname: str) -> int:
+    """The 0-based index of the best epoch (History.best_epoch is an index, not an epoch number)."""
     best = getattr(history, "best_epoch", None)
     if best is None:
         # The History's own rule: least validation loss, or least training loss without validation.
@@ -135,7 +137,8 @@ def plot_history(history: Any, *, metrics: Sequence[str] | None = None, title: s
     for ax in axes[len(panels):]:
         fig.delaxes(ax)
 
-    x = np.arange(n)
+    x = np.arange(1, n + 1)  # epoch numbers: index + 1
+    shown_best = best + 1
     for ax, (name, train, val) in zip(axes, panels):
         if train.size:
             ax.plot(x, train, color="C0", marker="." if n < 30 else None, label="train")
@@ -143,12 +146,12 @@ def plot_history(history: Any, *, metrics: Sequence[str] | None = None, title: s
             ax.plot(x, val, color="C1", linestyle="--", marker="." if n < 30 else None, label="validation")
         if name == "loss":
             chosen = val if val.size else train
-            ax.plot([best], [chosen[best]], linestyle="none", marker="o", markersize=9,
+            ax.plot([shown_best], [chosen[best]], linestyle="none", marker="o", markersize=9,
                     markerfacecolor="none", markeredgecolor="C3")
         else:
             ax.set_ylim(-0.02, 1.02)  # metrics are rates: the same scale in every panel
         # Last, so that ax.lines[-1] is the marker in every panel.
-        ax.axvline(best, color="C3", linestyle=":", label=f"best epoch ({best})")
+        ax.axvline(shown_best, color="C3", linestyle=":", label=f"best epoch ({shown_best})")
         ax.set_title(name)
         ax.set_xlabel("epoch")
         ax.set_ylabel(name)
@@ -187,7 +190,8 @@ def plot_gradient_flow(
         history: a `History` (or object with ``layers``, ``activations`` and the stat dict).
         stat: "grad_norm" (per-layer L2 norm), "mean_abs_grad" or "update_ratio".
         kind: "lines" or "bars".
-        epochs: for bars, the 0-based epochs to show; default first, middle and last.
+        epochs: for bars, the epochs to show, counting from 1 as on the axes;
+            default first, middle and last.
         title: the axes title; default "Gradient flow".
 
     Returns:
@@ -219,22 +223,22 @@ def plot_gradient_flow(
     fig = new_figure((6.4, 4.0))
     ax = fig.subplots()
     if kind == "lines":
-        x = np.arange(n)
+        x = np.arange(1, n + 1)
         for i, layer in enumerate(layers):
             ax.plot(x, values[layer], marker="." if n < 30 else None, label=_layer_label(layer, i, activations))
         ax.set_xlabel("epoch")
         ax.xaxis.get_major_locator().set_params(integer=True)
     else:
-        chosen = sorted({0, (n - 1) // 2, n - 1}) if epochs is None else list(epochs)
+        chosen = sorted({1, (n + 1) // 2, n}) if epochs is None else list(epochs)
         if not chosen:
-            raise ValueError(f"{fname}: epochs is empty; give at least one epoch index")
+            raise ValueError(f"{fname}: epochs is empty; give at least one epoch number")
         for e in chosen:
-            if isinstance(e, bool) or not isinstance(e, numbers.Integral) or not 0 <= e < n:
-                raise ValueError(f"{fname}: epochs must hold epoch indices in [0, {n}), got {e!r}")
+            if isinstance(e, bool) or not isinstance(e, numbers.Integral) or not 1 <= e <= n:
+                raise ValueError(f"{fname}: epochs must hold epoch numbers from 1 to {n}, got {e!r}")
         width = 0.8 / len(chosen)
         pos = np.arange(len(layers))
         for j, e in enumerate(chosen):
-            heights = [values[layer][e] for layer in layers]
+            heights = [values[layer][e - 1] for layer in layers]
             ax.bar(pos + (j - (len(chosen) - 1) / 2) * width, heights, width, label=f"epoch {e}")
         ax.set_xticks(pos, [_layer_label(layer, i, activations) for i, layer in enumerate(layers)])
         ax.set_xlabel("layer (input side first)")

@@ -41,6 +41,8 @@ METRIC_COLUMNS = (
     ("balanced_accuracy", "balanced accuracy"),
     ("matthews_corrcoef", "MCC"),
     ("majority_baseline", "majority baseline"),
+    ("roc_auc", "ROC AUC"),
+    ("average_precision", "average precision"),
 )
 
 _CSS = """
@@ -149,13 +151,15 @@ def report_html(ev: Evaluation, figures: dict[str, bytes], graph_svg: str | None
     if prep.binary:
         summary.append(["decision threshold", f"P({classes[1]}) >= {prep.threshold:.4g} ({prep.threshold_goal})"])
 
-    metric_note = (f"Precision, recall and F1 are for the positive class {classes[1]}." if prep.binary
-                   else "Precision, recall and F1 are macro averages over the classes.")
+    metric_note = (f"Precision, recall, F1 and average precision are for the positive class {classes[1]}."
+                   if prep.binary else "Precision, recall, F1 and ROC AUC (one class against the rest) are "
+                   "macro averages over the classes; ROC AUC needs every class in the split.")
     metric_rows = [[name, s["n_samples"], *(s.get(key, float("nan")) for key, _ in METRIC_COLUMNS)]
                    for name, s in ev.summaries.items()]
     metrics = (table(["split", "rows", *(h for _, h in METRIC_COLUMNS)], metric_rows, "metrics")
                + f'<p class="note">{metric_note} The majority baseline is the accuracy of always predicting '
-                 "the most frequent class; an accuracy near it means the model learnt little.</p>")
+                 "the most frequent class; an accuracy near it means the model learnt little. ROC AUC and "
+                 "average precision judge the scores' ranking, whatever the threshold.</p>")
 
     cm = ev.confusion(target)
     cm_rows = [[f"true {c}", *row.tolist()] for c, row in zip(classes, cm)]
@@ -166,8 +170,9 @@ def report_html(ev: Evaluation, figures: dict[str, bytes], graph_svg: str | None
                + _figure(figures, "gradient_flow", "gradient norm per layer", "")
                if ev.history is not None else '<p class="note">No training history was saved with this model.</p>')
 
+    data_note = f'<p class="warning"><b>Warning:</b> {html.escape(ev.data_note)}</p>' if ev.data_note else ""
     sections = [
-        Section("dataset", "Dataset", table(["property", "value"], summary, "dataset")),
+        Section("dataset", "Dataset", data_note + table(["property", "value"], summary, "dataset")),
         Section("loss", "Loss curves", history),
         Section("metrics", "Metrics", metrics),
         Section("confusion", f"Confusion matrix ({target})", confusion

@@ -4,7 +4,7 @@ Give it whatever you have; each rule runs when its inputs are there. Every
 finding has a stable code, a severity, a message with the numbers, and a fix.
 
 =========================  ========  ============================================================
-code                       severity  fires when (constants from diagnostics_history / _data)
+code                       severity  fires when (constants from history_rules / data_rules)
 =========================  ========  ============================================================
 non_finite_loss            critical  a training or validation loss is NaN or infinite, or fit
                                      stopped on a non-finite value (History.stop_reason)
@@ -17,7 +17,8 @@ loss_decreasing            info      the drop is >= LOSS_MIN_DROP and the loss i
 overfitting                warning   val loss ends >= OVERFIT_VAL_RISE=0.10 above its minimum
                                      while train loss kept falling; names the parting epoch
 metrics_improving          info      a val (else train) metric rose >= METRIC_MIN_GAIN=0.02 from
-                                     epoch 1 and none fell >= METRIC_MAX_DROP=0.05
+                                     epoch 1 and none fell >= METRIC_MAX_DROP=0.05; lists the
+                                     metrics that rose
 vanishing_gradients        warning   median first/last layer gradient norm < VANISHING_RATIO=0.01
 exploding_gradients        warning   that ratio > EXPLODING_RATIO=100, or a layer's norm is
                                      > EXPLODING_NORM=1000 (critical if not finite)
@@ -29,6 +30,10 @@ accuracy_paradox           critical  the rarest class is <= IMBALANCE_SHARE and 
                                      < PARADOX_RECALL=0.5 (most of it is missed; accuracy hides it)
 confusion_matrix_errors    warning   precision or recall < MANY_ERRORS=0.5
 confusion_matrix_healthy   info      precision, recall and specificity all >= HEALTHY_MIN=0.8
+                                     (and no_better_than_baseline did not fire)
+no_better_than_baseline    warning   accuracy <= the majority baseline (always predicting the
+                                     most frequent class) + BASELINE_MARGIN=0.01; any number of
+                                     classes (not repeated when accuracy_paradox fired)
 data_leakage               critical  >= LEAK_CRITICAL_SHARE=0.05 of test rows are in training
                                      (warning below that, or when the model's test balanced
                                      accuracy beats training's by >= SUSPICIOUS_GAP=0.05 plus
@@ -42,11 +47,9 @@ training set's standard deviation (exact copies are counted separately). The
 gradient rules judge medians: over all epochs for the layer-norm ratio, over the
 last quarter for dead and saturated units. Epochs in messages count from 1.
 
-Predictions from a model: ``autograd.train.predict`` when it exists; otherwise a
-single output is a score, positive when above 0 (above 0.5 when the last layer
-is a sigmoid), and several outputs pick the argmax. Scores passed as `y_score`
-are read as probabilities (threshold 0.5) when all lie in [0, 1], else as
-logits (threshold 0). For -1/+1 labels the negative prediction is -1.
+Predictions from a model come from ``autograd.train.predict``. Scores passed as
+`y_score` are read as probabilities (threshold 0.5) when all lie in [0, 1], else
+as logits (threshold 0). For -1/+1 labels the negative prediction is -1.
 
 Example:
     >>> from autograd.history import History
@@ -58,12 +61,15 @@ Example:
 
 from __future__ import annotations
 
+import warnings
+from collections.abc import Mapping, Sequence
 from typing import Any, Callable
 
 import numpy as np
 
 from ..metrics import balanced_accuracy_score
 from ..metrics.inputs import as_labels
+from ..predict import predict
 from . import data_rules as _data
 from . import history_rules as _hist
 from .data_rules import imbalance_findings, leakage_findings, prediction_findings
@@ -126,31 +132,27 @@ def _binary(positive: np.ndarray, y: np.ndarray) -> np.ndarray:
 
 
 def _predictor(model: Any) -> Callable[[np.ndarray], np.ndarray]:
-    if not callable(model):
-        raise TypeError(f"{_FN}: model must be callable (model(x) -> Value or list of Values), got {model!r}")
-    try:
-        from ..train import predict
-    except ImportError:
-        predict = None
-    if predict is not None:
-        return lambda X: np.asarray(predict(model, X))
-    from ..engine import no_grad
+    if not (callable(model) and callable(getattr(model, "parameters", None))):
+        raise TypeError(f"{_FN}: model must be an autograd model such as MLP (callable, with parameters()), "
+                        f"got {model!r:.80}")
+    return lambda X: np.asarray(predict(model, X))
 
-    layers = getattr(model, "layers", None) or [None]
-    threshold = 0.5 if getattr(layers[-1], "activation", None) == "sigmoid" else 0.0
 
-    def run(X: np.ndarray) -> np.ndarray:
-        out = []
-        with no_grad():  # predictions need no graph
-            for row in X:
-                y = model(list(row))
-                if isinstance(y, (list, tuple)):
-                    out.append(int(np.argmax([v.data for v in y])))
-                else:
-                    out.append(getattr(y, "data", y) > threshold)
-        return np.asarray(out)
+def _balanced_accuracy(y: np.ndarray, pred: np.ndarray) -> float:
+    # A model may predict a class this split lacks; that is a finding, not a warning on stderr.
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=".*y_pred contains classes not in y_true")
+        return balanced_accuracy_score(y, pred)
 
-    return run
+
+def _class_names(names: Any) -> Mapping[Any, str] | None:
+    """Label -> display name: a mapping as given, or a sequence naming labels 0, 1, ..."""
+    if names is None or isinstance(names, Mapping):
+        return names
+    if isinstance(names, (str, bytes)) or not isinstance(names, Sequence):
+        raise TypeError(f"{_FN}: class_names must be a mapping label -> name or a list naming labels 0, 1, ...; "
+                        f"got {names!r:.80}")
+    return dict(enumerate(names))
 
 
 def _as_calls(pred: np.ndarray, y: np.ndarray) -> np.ndarray:
@@ -171,6 +173,10 @@ def diagnose(
     y_true: Any = None,
     y_pred: Any = None,
     y_score: Any = None,
+    source: str | None = None,
+    feature_names: Sequence[str] | None = None,
+    class_names: Mapping[Any, str] | Sequence[str] | None = None,
+    threshold: float | None = None,
 ) -> Report:
     """Check a training run and its results against every rule; return a `Report`.
 
@@ -181,18 +187,31 @@ def diagnose(
         y_true, y_pred: labels and predictions you already have (y_true defaults to y_test).
         y_score: scores for y_true (probabilities or logits); give them instead of
             or beside y_pred.
+        source: what y_true and y_pred are, for the messages (e.g. "the test set");
+            default "the test set" or "the training set" for a model's own
+            predictions, else "the given predictions".
+        feature_names: the columns' names, for the messages (default: their index).
+        class_names: the labels' names for the messages: a mapping label -> name, or
+            a list naming labels 0, 1, ... (class indices); evidence keeps the labels.
+        threshold: the probability threshold behind y_pred when it was tuned; the
+            history's metrics were recorded at 0.5, and metrics_improving says so.
 
     Returns:
         A `Report`; ``report.ok`` is False when anything is a warning or critical.
 
     Raises:
         ValueError: nothing to diagnose, mismatched lengths, empty or non-finite data.
-        TypeError: a history without ``train_loss``, or a model that is not callable.
+        TypeError: a history without ``train_loss``, or a model that is not an autograd model.
 
     Example:
         >>> r = diagnose(y_true=[0] * 98 + [1] * 2, y_pred=[0] * 100)
         >>> r.headline, r.codes
         ('NOT READY: 1 critical problem and 1 warning', ['accuracy_paradox', 'class_imbalance'])
+        >>> r = diagnose(y_true=[0] * 7 + [1] * 3, y_pred=[0] * 10, source="the March data",
+        ...              class_names=["legit", "fraud"])
+        >>> print(r.get("no_better_than_baseline").message)  # doctest: +NORMALIZE_WHITESPACE
+        Accuracy 70.0% on the March data is no better than always predicting the majority class 'legit',
+        which scores 70.0%; balanced accuracy is 50.0% (chance: 50%).
     """
     if all(v is None for v in (history, model, X_train, y_train, X_test, y_test, y_true, y_pred, y_score)):
         raise ValueError(f"{_FN}: nothing to diagnose; pass a History, a model with data, or y_true with y_pred")
@@ -201,6 +220,12 @@ def diagnose(
     yte = _labels(y_test, "y_test", None if Xte is None else len(Xte), "X_test")
     if Xtr is not None and Xte is not None and Xtr.shape[1] != Xte.shape[1]:
         raise ValueError(f"{_FN}: X_train has {Xtr.shape[1]} features but X_test has {Xte.shape[1]}")
+    n_features = next((X.shape[1] for X in (Xtr, Xte) if X is not None), None)
+    if feature_names is not None and n_features is not None and (
+            isinstance(feature_names, str) or len(feature_names) != n_features):
+        raise ValueError(f"{_FN}: feature_names must name the {n_features} columns of X_train/X_test, "
+                         f"got {feature_names!r:.80}")
+    names = _class_names(class_names)
     yt = _labels(y_true, "y_true") if y_true is not None else yte
     if y_pred is not None and yt is None:
         raise ValueError(f"{_FN}: y_pred needs y_true (or y_test) to compare with")
@@ -211,35 +236,35 @@ def diagnose(
 
     findings: list[Finding] = []
     if history is not None:
-        findings += history_findings(history)
+        findings += history_findings(history, threshold)
 
     train_acc = test_acc = None
-    source = "the given predictions"
+    given = "the given predictions"
     if model is not None:
         if Xtr is None and Xte is None:
             raise ValueError(f"{_FN}: a model needs X_test or X_train (with labels) to be judged on")
-        predict = _predictor(model)
+        run = _predictor(model)
         if Xtr is not None and ytr is not None:
-            ptr = _as_calls(predict(Xtr), ytr)
-            train_acc = balanced_accuracy_score(ytr, ptr)
+            ptr = _as_calls(run(Xtr), ytr)
+            train_acc = _balanced_accuracy(ytr, ptr)
         if Xte is not None and yte is not None:
-            pte = _as_calls(predict(Xte), yte)
-            test_acc = balanced_accuracy_score(yte, pte)
+            pte = _as_calls(run(Xte), yte)
+            test_acc = _balanced_accuracy(yte, pte)
         if yp is None and ys is None:
             if test_acc is not None:
-                yt, yp, source = yte, pte, "the test set"
+                yt, yp, given = yte, pte, "the test set"
             elif train_acc is not None:
-                yt, yp, source = ytr, ptr, "the training set"
+                yt, yp, given = ytr, ptr, "the training set"
     if yp is None and ys is not None:
-        threshold = 0.5 if ys.min() >= 0 and ys.max() <= 1 else 0.0
-        yp = _binary(ys > threshold, yt)
-        source = f"the given scores (threshold {threshold:g})"
+        cut = 0.5 if ys.min() >= 0 and ys.max() <= 1 else 0.0
+        yp = _binary(ys > cut, yt)
+        given = f"the given scores (threshold {cut:g})"
 
     for y, name in ((ytr, "y_train"), (yt, "y_true"), (yte, "y_test")):
         if y is not None:
-            findings += imbalance_findings(y, name)
+            findings += imbalance_findings(y, name, names)
             break
     if yt is not None and yp is not None:
-        findings += prediction_findings(yt, yp, ys, source)
-    findings += leakage_findings(Xtr, ytr, Xte, yte, train_acc, test_acc)
+        findings += prediction_findings(yt, yp, ys, source or given, names)
+    findings += leakage_findings(Xtr, ytr, Xte, yte, train_acc, test_acc, feature_names)
     return Report(findings)

@@ -10,6 +10,7 @@ Example:
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -18,6 +19,7 @@ from ..metrics import roc_auc_score
 from .report import Finding
 
 __all__ = [
+    "BASELINE_MARGIN",
     "HEALTHY_MIN",
     "IMBALANCE_SHARE",
     "LEAK_CRITICAL_SHARE",
@@ -41,6 +43,10 @@ LEAK_CRITICAL_SHARE = 0.05  # >= 5% of test rows found in training is critical (
 SUSPICIOUS_GAP = 0.05       # test balanced accuracy >= 5 points (+2 std errors) above training's ...
 MIN_SAMPLES = 30            # ... on at least 30 test rows (and target leakage needs 30 rows too)
 TARGET_LEAK_AUC = 0.99      # one feature alone ranks the classes with AUC >= 0.99
+BASELINE_MARGIN = 0.01      # accuracy within 1 point of always predicting the majority: nothing learnt
+
+# The same advice in the library's words and in the command line's.
+_WEIGHT_FIX = 'class_weight="balanced" in fit, or --class-weight balanced on the command line'
 
 
 def _positive(classes: np.ndarray, y: np.ndarray) -> Any:
@@ -64,8 +70,17 @@ def _py(label: Any) -> Any:
     return label.item() if isinstance(label, np.generic) else label
 
 
-def imbalance_findings(y: np.ndarray, source: str) -> list[Finding]:
+def _shown(label: Any, class_names: Mapping[Any, str] | None) -> str:
+    """A label as messages quote it: its display name when one is given, e.g. 'fraud' for 1."""
+    label = _py(label)
+    return repr(class_names.get(label, label) if class_names else label)
+
+
+def imbalance_findings(y: np.ndarray, source: str,
+                       class_names: Mapping[Any, str] | None = None) -> list[Finding]:
     """`class_imbalance` when the rarest class is at most IMBALANCE_SHARE of `y`.
+
+    `class_names` maps labels to the names messages show (evidence keeps the labels).
 
     Example:
         >>> imbalance_findings(np.array([0] * 98 + [1] * 2), "y_train")[0].evidence["minority_share"]
@@ -75,7 +90,7 @@ def imbalance_findings(y: np.ndarray, source: str) -> list[Finding]:
     if classes.size == 1:
         return [Finding(
             "class_imbalance", "critical",
-            f"{source} holds a single class ({_py(classes[0])!r}, {y.size} labels): a model can't learn to tell "
+            f"{source} holds a single class ({_shown(classes[0], class_names)}, {y.size} labels): a model can't learn to tell "
             "classes apart from it.",
             "Collect or keep examples of every class; check the split and how labels were read.",
             {"source": source, "classes": classes.tolist(), "counts": counts.tolist(), "minority_share": 0.0},
@@ -83,24 +98,52 @@ def imbalance_findings(y: np.ndarray, source: str) -> list[Finding]:
     share = float(counts.min() / counts.sum())
     if share > IMBALANCE_SHARE:
         return []
-    rare = _py(classes[np.argmin(counts)])
+    rare = classes[np.argmin(counts)]
     return [Finding(
         "class_imbalance", "warning",
-        f"Classes are imbalanced in {source}: class {rare!r} is {share:.1%} of the labels "
+        f"Classes are imbalanced in {source}: class {_shown(rare, class_names)} is {share:.1%} of the labels "
         f"({counts.min()} of {counts.sum()}), so always predicting the majority scores {1 - share:.1%} accuracy.",
         "Judge the model by recall, precision, F1 or balanced accuracy rather than accuracy; weight the "
-        "loss by class (class_weight=\"balanced\") or resample the training set.",
+        f"loss by class ({_WEIGHT_FIX}) or resample the training set.",
         {"source": source, "classes": classes.tolist(), "counts": counts.tolist(), "minority_share": share},
     )]
 
 
-def prediction_findings(y_true: Any, y_pred: Any, y_score: Any = None, source: str = "predictions") -> list[Finding]:
-    """Accuracy paradox and confusion-matrix rules for binary labels (none for more classes).
+def _baseline(t: np.ndarray, p: np.ndarray, source: str,
+              class_names: Mapping[Any, str] | None) -> list[Finding]:
+    """`no_better_than_baseline` when accuracy is within BASELINE_MARGIN of always predicting the majority."""
+    values, sizes = np.unique(t, return_counts=True)
+    majority = values[np.argmax(sizes)]
+    baseline = float(sizes.max() / t.size)
+    accuracy = float(np.mean(t == p))
+    if accuracy > baseline + BASELINE_MARGIN:
+        return []
+    # Balanced accuracy tells "learnt nothing" from "traded majority hits for rare ones" (class weights).
+    balanced = float(np.mean([np.mean(p[t == c] == c) for c in values]))
+    return [Finding(
+        "no_better_than_baseline", "warning",
+        f"Accuracy {accuracy:.1%} on {source} is no better than always predicting the majority class "
+        f"{_shown(majority, class_names)}, which scores {baseline:.1%}; balanced accuracy is {balanced:.1%} "
+        f"(chance: {1 / values.size:.0%}).",
+        "If balanced accuracy is near chance too, the model has not learnt the task: train longer or with a "
+        "larger learning rate, check that the features carry signal and are scaled, and on imbalanced data "
+        f"weight the classes ({_WEIGHT_FIX}). If it is well above chance, the model trades majority-class "
+        "hits for rare-class ones (as class weighting does): judge it by recall, precision or balanced "
+        "accuracy and choose that trade deliberately (tune_threshold; --min-recall or --min-precision).",
+        {"accuracy": accuracy, "majority_baseline": baseline, "majority_class": _py(majority),
+         "balanced_accuracy": balanced, "margin": BASELINE_MARGIN, "source": source},
+    )]
+
+
+def prediction_findings(y_true: Any, y_pred: Any, y_score: Any = None, source: str = "predictions",
+                        class_names: Mapping[Any, str] | None = None) -> list[Finding]:
+    """Baseline, accuracy paradox and confusion-matrix rules (the last two for binary labels only).
 
     Args:
         y_true, y_pred: labels, already checked to be 1-D and of one length.
         y_score: optional scores (higher means positive), for the AUC in the evidence.
         source: which data the predictions are on, for the messages.
+        class_names: label -> name to show in messages (evidence keeps the labels).
 
     Example:
         >>> f = prediction_findings([1] * 100 + [0] * 4900, [1] * 12 + [0] * 4988)[0]
@@ -108,9 +151,12 @@ def prediction_findings(y_true: Any, y_pred: Any, y_score: Any = None, source: s
         ('accuracy_paradox', 'critical', 88)
     """
     t, p = np.asarray(y_true), np.asarray(y_pred)
+    if np.unique(t).size < 2:
+        return []  # one class: class_imbalance says it, and any accuracy equals the baseline
+    baseline = _baseline(t, p, source, class_names)
     classes = np.union1d(t, p)
-    if classes.size > 2 or np.unique(t).size < 2:
-        return []
+    if classes.size > 2:
+        return baseline
     pos = _py(_positive(classes, t))
     tp, fn = int(np.sum((t == pos) & (p == pos))), int(np.sum((t == pos) & (p != pos)))
     fp, tn = int(np.sum((t != pos) & (p == pos))), int(np.sum((t != pos) & (p != pos)))
@@ -128,26 +174,28 @@ def prediction_findings(y_true: Any, y_pred: Any, y_score: Any = None, source: s
     values, sizes = np.unique(t, return_counts=True)
     rare = _py(values[np.argmin(sizes)])
     share = float(sizes.min() / n)
-    baseline = 1 - share
+    rare_baseline = 1 - share
     rare_recall = float(np.sum((t == rare) & (p == rare)) / sizes.min())
     # (accuracy - baseline) / share = rare recall - FP / n_rare, so with recall < PARADOX_RECALL
     # the model wins less than half the room above the majority baseline: accuracy is misleading.
-    lift = (accuracy - baseline) / share
+    lift = (accuracy - rare_baseline) / share
     if share <= IMBALANCE_SHARE and rare_recall < PARADOX_RECALL:
         missed = round(100 * (1 - rare_recall))
         ranking = ""
         if evidence.get("auc", 0) >= 0.8:
             ranking = f" The scores still rank cases well (AUC {evidence['auc']:.2f}), so a lower threshold should help."
+        # The paradox already compares with the baseline: no separate no_better_than_baseline.
         return [Finding(
             "accuracy_paradox", "critical",
             f"Not fit for production: accuracy {accuracy:.1%} on {source} looks high, but always predicting the "
-            f"majority class already scores {baseline:.1%}, and recall on the rare class {rare!r} is only "
-            f"{rare_recall:.0%}: the model misses {missed} of every 100 such cases.{ranking}",
-            "Weight the rare class in the loss (fit(..., class_weight=\"balanced\") or pos_weight in "
+            f"majority class already scores {rare_baseline:.1%}, and recall on the rare class "
+            f"{_shown(rare, class_names)} is only {rare_recall:.0%}: the model misses {missed} of every 100 "
+            f"such cases.{ranking}",
+            f"Weight the rare class in the loss ({_WEIGHT_FIX}; or pos_weight in "
             "binary_cross_entropy_with_logits), resample the training set, and pick the decision threshold "
-            "with tune_threshold(y_true, scores, min_recall=...) on validation data; judge by recall, F1 or "
-            "balanced accuracy, not accuracy.",
-            evidence | {"rare_class": rare, "rare_share": share, "baseline_accuracy": baseline,
+            "with tune_threshold(y_true, scores, min_recall=...) on validation data (--min-recall on the "
+            "command line); judge by recall, F1 or balanced accuracy, not accuracy.",
+            evidence | {"rare_class": rare, "rare_share": share, "baseline_accuracy": rare_baseline,
                         "rare_recall": rare_recall, "misses_per_100": missed, "lift": lift},
         )]
     if precision < MANY_ERRORS or recall < MANY_ERRORS:
@@ -158,22 +206,23 @@ def prediction_findings(y_true: Any, y_pred: Any, y_score: Any = None, source: s
             problems.append("it never predicts the positive class")
         elif precision < MANY_ERRORS:
             problems.append(f"{fp} of its {tp + fp} positive calls are false alarms (precision {precision:.2f})")
-        return [Finding(
+        return baseline + [Finding(
             "confusion_matrix_errors", "warning",
-            f"The confusion matrix on {source} shows many mistakes (TP={tp}, FN={fn}, FP={fp}, TN={tn}): "
-            + " and ".join(problems) + ".",
+            f"The confusion matrix on {source} shows many mistakes (TP={tp}, FN={fn}, FP={fp}, TN={tn}) "
+            f"for the positive class {_shown(pos, class_names)}: " + " and ".join(problems) + ".",
             "Low recall: weight the positive class or lower the threshold; low precision: raise the threshold "
-            "(tune_threshold picks one); if both are low the model has not learnt the task yet.",
+            "(tune_threshold picks one; --min-recall or --min-precision on the command line); if both are "
+            "low the model has not learnt the task yet.",
             evidence,
         )]
-    if min(precision, recall, specificity) >= HEALTHY_MIN:
+    if min(precision, recall, specificity) >= HEALTHY_MIN and not baseline:
         return [Finding(
             "confusion_matrix_healthy", "info",
             f"The confusion matrix on {source} is dominated by correct answers: TP={tp}, TN={tn}, FP={fp}, "
             f"FN={fn} (precision {precision:.2f}, recall {recall:.2f}, specificity {specificity:.2f}).",
             "", evidence,
         )]
-    return []
+    return baseline
 
 
 def _matches(X_train: np.ndarray, X_test: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -202,10 +251,12 @@ def leakage_findings(
     y_test: np.ndarray | None,
     train_accuracy: float | None = None,
     test_accuracy: float | None = None,
+    feature_names: Sequence[str] | None = None,
 ) -> list[Finding]:
     """`data_leakage` (shared rows, too-good test scores) and `target_leakage` (one feature gives the label away).
 
-    `train_accuracy` and `test_accuracy` are the model's balanced accuracies, when known.
+    `train_accuracy` and `test_accuracy` are the model's balanced accuracies, when known;
+    `feature_names` name the columns in messages (default: their index).
 
     Example:
         >>> X = np.arange(40.0).reshape(20, 2)
@@ -250,11 +301,12 @@ def leakage_findings(
             "(deduplicate first), and re-evaluate on data the model has never seen.",
             evidence,
         ))
-    found += _target_leakage(X_train, y_train, backed=bool(reasons))
+    found += _target_leakage(X_train, y_train, backed=bool(reasons), feature_names=feature_names)
     return found
 
 
-def _target_leakage(X: np.ndarray | None, y: np.ndarray | None, backed: bool) -> list[Finding]:
+def _target_leakage(X: np.ndarray | None, y: np.ndarray | None, backed: bool,
+                    feature_names: Sequence[str] | None) -> list[Finding]:
     if X is None or y is None or len(y) < MIN_SAMPLES or np.unique(y).size != 2:
         return []
     pos = _positive(np.unique(y), y)
@@ -263,11 +315,13 @@ def _target_leakage(X: np.ndarray | None, y: np.ndarray | None, backed: bool) ->
     j = int(np.argmax(strength))
     if strength[j] < TARGET_LEAK_AUC:
         return []
+    label = None if feature_names is None else str(feature_names[j])
+    name = str(j) if label is None else repr(label)
     # Some data is simply easy: alone this is a note, next to other leakage evidence a warning.
     return [Finding(
         "target_leakage", "warning" if backed else "info",
-        f"Feature {j} alone separates the classes almost perfectly (AUC {strength[j]:.3f}). That is either an "
+        f"Feature {name} alone separates the classes almost perfectly (AUC {strength[j]:.3f}). That is either an "
         "easy problem or a feature computed from the label (or from the future).",
-        f"Check how feature {j} is produced; if it is only known after the outcome, drop it and retrain.",
-        {"feature": j, "auc": strength[j], "aucs": [round(a, 4) for a in strength]},
+        f"Check how feature {name} is produced; if it is only known after the outcome, drop it and retrain.",
+        {"feature": j, "feature_name": label, "auc": strength[j], "aucs": [round(a, 4) for a in strength]},
     )]

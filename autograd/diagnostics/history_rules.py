@@ -97,8 +97,10 @@ def _tail(values: list[float]) -> list[float]:
 
 def _loss_findings(loss: list[float]) -> list[Finding]:
     n, start = len(loss), loss[0]
-    end = float(np.mean(_tail(loss)))
+    tail = _tail(loss)
+    end = float(np.mean(tail))
     drop = (start - end) / abs(start) if start else 0.0
+    ending = f"{end:.4g} at epoch {n}" if len(tail) == 1 else f"{end:.4g} (the mean of the last {len(tail)} epochs)"
     noise = LOSS_NOISE * abs(start)
     jumps = [i for i in range(1, n) if loss[i] - loss[i - 1] > max(LOSS_JUMP * abs(loss[i - 1]), noise)]
     spikes = [i for i in range(1, n) if loss[i] > LOSS_SPIKE * loss[i - 1] and loss[i] - loss[i - 1] > noise]
@@ -119,7 +121,7 @@ def _loss_findings(loss: list[float]) -> list[Finding]:
     if drop < LOSS_MIN_DROP and end > LOSS_FLOOR:
         found.append(Finding(
             "loss_not_decreasing", "warning",
-            f"Training loss stays high: {start:.4g} at epoch 1 and {end:.4g} at the end "
+            f"Training loss stays high: {start:.4g} at epoch 1 and {ending} at the end "
             f"({drop:.1%} lower; a learning model drops at least {LOSS_MIN_DROP:.0%}).",
             "Raise the learning rate or train longer; scale the inputs; check the labels suit the loss "
             "(0/1 for cross-entropy, -1/+1 for hinge) and that gradients reach the first layer.",
@@ -128,7 +130,7 @@ def _loss_findings(loss: list[float]) -> list[Finding]:
     elif drop >= LOSS_MIN_DROP and not unstable:
         found.append(Finding(
             "loss_decreasing", "info",
-            f"Training loss decreased steadily from {start:.4g} to {end:.4g} ({drop:.0%} lower).",
+            f"Training loss decreased steadily from {start:.4g} at epoch 1 to {ending}, {drop:.0%} lower.",
             "", evidence,
         ))
     return found
@@ -151,7 +153,7 @@ def _overfitting(train: list[float], val: list[float]) -> list[Finding]:
     )]
 
 
-def _metrics_improving(metrics: dict[str, list[float]], split: str) -> list[Finding]:
+def _metrics_improving(metrics: dict[str, list[float]], split: str, threshold: float | None) -> list[Finding]:
     changes = {}
     for name in ("accuracy", "precision", "recall", "f1"):
         values = [v for v in metrics.get(name, []) if math.isfinite(v)]
@@ -162,9 +164,12 @@ def _metrics_improving(metrics: dict[str, list[float]], split: str) -> list[Find
     # Accuracy rising while recall collapses is the accuracy paradox, not progress.
     if not improved or fell:
         return []
-    listed = ", ".join(f"{k} {a:.2f} -> {b:.2f}" for k, (a, b) in changes.items())
+    listed = ", ".join(f"{k} {changes[k][0]:.2f} -> {changes[k][1]:.2f}" for k in improved)
+    # fit records its metrics at probability 0.5; beside predictions at a tuned threshold, say so.
+    note = ("" if threshold is None or threshold == 0.5 else
+            f" (recorded during training at threshold 0.5, not the {threshold:.4g} the predictions use)")
     return [Finding(
-        "metrics_improving", "info", f"{split.capitalize()} metrics improved: {listed}.", "",
+        "metrics_improving", "info", f"{split.capitalize()} metrics improved: {listed}{note}.", "",
         {f"{k}_{end}": v for k, (a, b) in changes.items() for end, v in (("first", a), ("last", b))}
         | {"split": split},
     )]
@@ -248,12 +253,14 @@ def _unit_findings(history: Any, act: dict[str, str | None]) -> list[Finding]:
     return found
 
 
-def history_findings(history: Any) -> list[Finding]:
+def history_findings(history: Any, threshold: float | None = None) -> list[Finding]:
     """Apply every history rule to a `History` (or any object with its attributes).
 
     Args:
         history: has ``train_loss`` and optionally ``val_loss``, ``train_metrics``,
             ``val_metrics``, ``layers``, ``activations`` and the per-layer gradient tables.
+        threshold: the probability threshold the evaluated predictions use, when
+            tuned; the history's metrics were recorded at 0.5, and the message says so.
 
     Returns:
         The findings, in rule order.
@@ -301,6 +308,6 @@ def history_findings(history: Any) -> list[Finding]:
             found += _overfitting(train[:kept], val[:kept])
     val_metrics = _table(history, "val_metrics")
     metrics, split = (val_metrics, "validation") if val_metrics else (_table(history, "train_metrics"), "training")
-    found += _metrics_improving(metrics, split)
+    found += _metrics_improving(metrics, split, threshold)
     found += _gradient_findings(history)
     return found

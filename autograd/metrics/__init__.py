@@ -1,9 +1,10 @@
 """Classification metrics with scikit-learn's names and semantics, in numpy, plus threshold tuning.
 
-One import for everything; the code lives in four small modules:
-`metrics_labels` (confusion matrix and the scores from its counts), `metrics_curves`
-(ROC and precision-recall curves, AUC, average precision, log loss),
-`metrics_threshold` (`tune_threshold`) and `metrics_report` (reports).
+One import for everything; the code lives in five small modules: `labels`
+(confusion matrix and the scores from its counts), `curves` (ROC and
+precision-recall curves, AUC, average precision, log loss), `threshold`
+(`tune_threshold`), `report` (`classification_report`, `evaluation_summary`) and
+`inputs` (the checks every metric runs on its arguments).
 Where this differs from scikit-learn, it is on purpose: 0/1 labels always give a 2x2
 confusion matrix, bad input (NaN scores, negative weights, probabilities that do not
 sum to 1) raises ``ValueError`` instead of being accepted, and some additions exist
