@@ -42,8 +42,9 @@ def _count(n: Any, where: str, what: str, minimum: int = 1) -> int:
 
 
 def _real(x: Any, where: str, what: str, low: float = 0.0, high: float = math.inf) -> float:
-    if isinstance(x, bool) or not isinstance(x, numbers.Real) or not (low <= float(x) <= high):
-        raise ValueError(f"{where}: {what} must be a number in [{low}, {high}], got {x!r}")
+    if (isinstance(x, bool) or not isinstance(x, numbers.Real) or not math.isfinite(float(x))
+            or not (low <= float(x) <= high)):
+        raise ValueError(f"{where}: {what} must be a finite number in [{low}, {high}], got {x!r}")
     return float(x)
 
 
@@ -429,7 +430,8 @@ def _labels(labels: list[tuple[int, str]], cell_error: Any) -> np.ndarray:
         if not math.isfinite(value):
             raise cell_error(line, problem=f"{text!r} is not a finite number (missing values must be filled in)")
     y = np.array(values)
-    return y.astype(np.int64) if np.all(y == np.round(y)) else y
+    # Whole numbers become ints, but only where a float holds them exactly (|y| < 2**53).
+    return y.astype(np.int64) if np.all(y == np.round(y)) and np.all(np.abs(y) < 2.0 ** 53) else y
 
 
 def _numbered_rows(reader: Any) -> Any:

@@ -253,3 +253,22 @@ def test_load_csv_binary_file(tmp_path):
     path.write_bytes(b"\xff\xfe\x00\x01")
     with pytest.raises(DataFormatError, match="UTF-8"):
         load_csv(path, "label")
+
+
+def test_makers_refuse_infinite_parameters():
+    from autograd.data import make_blobs, make_imbalanced, make_moons
+
+    for call in (lambda: make_moons(10, noise=float("inf")),
+                 lambda: make_blobs(10, cluster_std=float("inf")),
+                 lambda: make_imbalanced(100, separation=float("inf"))):
+        with pytest.raises(ValueError, match="must be a finite number .* got inf"):
+            call()
+
+
+def test_huge_whole_labels_stay_floats(tmp_path):
+    from autograd.data import load_csv
+
+    path = tmp_path / "big.csv"
+    path.write_text("a,y\n1,1e20\n2,0\n")
+    X, y, names = load_csv(path, "y")
+    assert y.dtype == float and y.tolist() == [1e20, 0.0]

@@ -5,7 +5,7 @@ import math
 import numpy as np
 import pytest
 
-from autograd import Value, no_grad
+from autograd import no_grad
 from autograd.callbacks import EarlyStopping
 from autograd.data import make_blobs, make_circles, make_moons, train_test_split
 from autograd.losses import (
