@@ -16,9 +16,9 @@ Example:
 from __future__ import annotations
 
 import math
-import numbers
 from typing import Any
 
+from .checks import real_number, whole_number
 from .history import History
 
 __all__ = ["Callback", "EarlyStopping"]
@@ -89,12 +89,12 @@ class EarlyStopping(Callback):
         if mode not in ("auto", "min", "max"):
             raise ValueError(f"EarlyStopping: unknown mode {mode!r}; choose 'auto', 'min' or 'max'")
         self.monitor = monitor
-        self.min_delta = abs(_number(min_delta, "min_delta"))
-        self.patience = _count(patience, "patience")
+        self.min_delta = abs(real_number(min_delta, "EarlyStopping: min_delta"))
+        self.patience = whole_number(patience, "EarlyStopping: patience")
         self.mode = mode
-        self.baseline = None if baseline is None else _number(baseline, "baseline")
+        self.baseline = None if baseline is None else real_number(baseline, "EarlyStopping: baseline")
         self.restore_best_weights = bool(restore_best_weights)
-        self.start_from_epoch = _count(start_from_epoch, "start_from_epoch")
+        self.start_from_epoch = whole_number(start_from_epoch, "EarlyStopping: start_from_epoch")
         self.mode_used = mode if mode != "auto" else _auto_mode(monitor)
         self.on_train_begin(History(), None)
 
@@ -166,15 +166,3 @@ def _auto_mode(monitor: str) -> str:
         return "max"
     raise ValueError(f"EarlyStopping: cannot tell whether {monitor!r} should go up or down; "
                      f"pass mode='min' or mode='max'")
-
-
-def _number(x: Any, what: str) -> float:
-    if isinstance(x, bool) or not isinstance(x, numbers.Real) or not math.isfinite(x):
-        raise ValueError(f"EarlyStopping: {what} must be a finite number, got {x!r}")
-    return float(x)
-
-
-def _count(x: Any, what: str) -> int:
-    if isinstance(x, bool) or not isinstance(x, numbers.Integral) or x < 0:
-        raise ValueError(f"EarlyStopping: {what} must be an int >= 0, got {x!r}")
-    return int(x)

@@ -19,6 +19,8 @@ from typing import Any, Sequence
 
 import numpy as np
 
+from .checks import real_number, whole_number
+
 __all__ = [
     "DataFormatError",
     "load_csv",
@@ -35,21 +37,8 @@ class DataFormatError(ValueError):
     """A data file's contents cannot be read as a numeric table."""
 
 
-def _count(n: Any, where: str, what: str, minimum: int = 1) -> int:
-    if isinstance(n, bool) or not isinstance(n, numbers.Integral) or n < minimum:
-        raise ValueError(f"{where}: {what} must be an int >= {minimum}, got {n!r}")
-    return int(n)
-
-
-def _real(x: Any, where: str, what: str, low: float = 0.0, high: float = math.inf) -> float:
-    if (isinstance(x, bool) or not isinstance(x, numbers.Real) or not math.isfinite(float(x))
-            or not (low <= float(x) <= high)):
-        raise ValueError(f"{where}: {what} must be a finite number in [{low}, {high}], got {x!r}")
-    return float(x)
-
-
 def _two_groups(n_samples: int, where: str) -> tuple[int, int]:
-    n = _count(n_samples, where, "n_samples", minimum=2)
+    n = whole_number(n_samples, f"{where}: n_samples", minimum=2)
     # scikit-learn's split: the first class gets the smaller half.
     return n // 2, n - n // 2
 
@@ -82,7 +71,7 @@ def make_moons(n_samples: int = 100, *, noise: float = 0.0, seed: int | None = N
         ([[1.0, 0.0], [-1.0, 0.0], [0.0, 0.5], [2.0, 0.5]], [0, 0, 1, 1])
     """
     n_out, n_in = _two_groups(n_samples, "make_moons")
-    noise = _real(noise, "make_moons", "noise")
+    noise = real_number(noise, "make_moons: noise", low=0.0)
     out = np.linspace(0, np.pi, n_out)
     inner = np.linspace(0, np.pi, n_in)
     X = np.column_stack([
@@ -106,7 +95,7 @@ def make_circles(n_samples: int = 100, *, noise: float = 0.0, factor: float = 0.
         ([1.0, 1.0, 1.0, 1.0, 0.5, 0.5, 0.5, 0.5], [0, 0, 0, 0, 1, 1, 1, 1])
     """
     n_out, n_in = _two_groups(n_samples, "make_circles")
-    noise = _real(noise, "make_circles", "noise")
+    noise = real_number(noise, "make_circles: noise", low=0.0)
     if isinstance(factor, bool) or not isinstance(factor, numbers.Real) or not 0 <= factor < 1:
         raise ValueError(f"make_circles: factor must be in [0, 1), got {factor!r}")
     out = np.linspace(0, 2 * np.pi, n_out, endpoint=False)
@@ -138,12 +127,12 @@ def make_blobs(n_samples: int = 100, *, centers: int | Sequence[Sequence[float]]
         >>> X.shape, np.bincount(y).tolist(), X[y == 1].mean(axis=0).round(0).tolist()
         ((7, 2), [4, 3], [10.0, 10.0])
     """
-    n = _count(n_samples, "make_blobs", "n_samples")
-    std = _real(cluster_std, "make_blobs", "cluster_std")
+    n = whole_number(n_samples, "make_blobs: n_samples", minimum=1)
+    std = real_number(cluster_std, "make_blobs: cluster_std", low=0.0)
     rng = np.random.default_rng(seed)
     if isinstance(centers, numbers.Integral) and not isinstance(centers, bool):
-        k = _count(centers, "make_blobs", "centers")
-        d = _count(n_features, "make_blobs", "n_features")
+        k = whole_number(centers, "make_blobs: centers", minimum=1)
+        d = whole_number(n_features, "make_blobs: n_features", minimum=1)
         middles = rng.uniform(-10.0, 10.0, size=(k, d))
     else:
         middles = np.asarray(centers, dtype=float)
@@ -177,11 +166,11 @@ def make_imbalanced(n_samples: int = 1000, *, prevalence: float = 0.02, n_featur
         >>> X.shape, int(y.sum())
         ((1000, 2), 20)
     """
-    n = _count(n_samples, "make_imbalanced", "n_samples", minimum=2)
-    d = _count(n_features, "make_imbalanced", "n_features")
+    n = whole_number(n_samples, "make_imbalanced: n_samples", minimum=2)
+    d = whole_number(n_features, "make_imbalanced: n_features", minimum=1)
     if isinstance(prevalence, bool) or not isinstance(prevalence, numbers.Real) or not 0 < prevalence < 1:
         raise ValueError(f"make_imbalanced: prevalence must be in (0, 1), got {prevalence!r}")
-    separation = _real(separation, "make_imbalanced", "separation")
+    separation = real_number(separation, "make_imbalanced: separation", low=0.0)
     n_pos = round(prevalence * n)
     if not 0 < n_pos < n:
         raise ValueError(f"make_imbalanced: prevalence={prevalence!r} of n_samples={n} gives {n_pos} "

@@ -34,6 +34,7 @@ from typing import Any, Iterable, Mapping, Sequence, Union
 
 import numpy as np
 
+from .checks import real_number
 from .engine import Value, add_n, module_scope
 
 __all__ = [
@@ -118,7 +119,7 @@ def binary_cross_entropy(
                 f"{name}: predictions[{i}] = {p.data!r} is not a probability in [0, 1]; "
                 f"for raw scores use binary_cross_entropy_with_logits"
             )
-    pw = _positive_number(pos_weight, name, "pos_weight")
+    pw = real_number(pos_weight, f"{name}: pos_weight", low=0.0, low_open=True)
     if not (isinstance(eps, numbers.Real) and 0.0 < eps < 0.5):
         raise ValueError(f"{name}: eps must be a number in (0, 0.5), got {eps!r}")
     weights = _combine_weights(name, y, sample_weight, class_weight, classes=(0, 1))
@@ -160,7 +161,7 @@ def binary_cross_entropy_with_logits(
     preds = _as_predictions(logits, name)
     y = _as_targets(targets, len(preds), name)
     _check_binary_targets(y, name)
-    pw = _positive_number(pos_weight, name, "pos_weight")
+    pw = real_number(pos_weight, f"{name}: pos_weight", low=0.0, low_open=True)
     weights = _combine_weights(name, y, sample_weight, class_weight, classes=(0, 1))
     with module_scope("loss"):
         terms = []
@@ -272,7 +273,7 @@ def l2_penalty(params: Iterable[Value] | Any, alpha: float) -> Value:
     for i, p in enumerate(params):
         if not isinstance(p, Value):
             raise TypeError(f"{name}: params[{i}] must be a Value, got {type(p).__name__}")
-    alpha = _non_negative_number(alpha, name, "alpha")
+    alpha = real_number(alpha, f"{name}: alpha", low=0.0)
     with module_scope("loss"):
         return alpha * add_n([p * p for p in params])
 
@@ -415,21 +416,6 @@ def _check_binary_targets(y: np.ndarray, name: str) -> None:
                          f"(or a probability in [0, 1])")
 
 
-def _positive_number(x: Any, name: str, what: str) -> float:
-    value = _non_negative_number(x, name, what)
-    if value == 0:
-        raise ValueError(f"{name}: {what} must be > 0, got {x!r}")
-    return value
-
-
-def _non_negative_number(x: Any, name: str, what: str) -> float:
-    if isinstance(x, bool) or not isinstance(x, numbers.Real):
-        raise TypeError(f"{name}: {what} must be a number, got {type(x).__name__} {x!r:.40}")
-    if not (math.isfinite(x) and x >= 0):
-        raise ValueError(f"{name}: {what} must be a finite number >= 0, got {x!r}")
-    return float(x)
-
-
 def _combine_weights(
     name: str,
     y: np.ndarray,
@@ -477,5 +463,5 @@ def _class_weight_dict(
         if isinstance(key, bool) or not isinstance(key, numbers.Integral) or int(key) not in classes:
             raise ValueError(f"{name}: class_weight has key {key!r}, which is not a class of this loss "
                              f"(classes {list(classes)})")
-        out[int(key)] = _non_negative_number(w, name, f"class_weight[{key!r}]")
+        out[int(key)] = real_number(w, f"{name}: class_weight[{key!r}]", low=0.0)
     return out

@@ -23,6 +23,7 @@ from typing import Any, Mapping, Sequence, Union
 
 import numpy as np
 
+from .checks import real_number, whole_number
 from .engine import Value, add_n, module_scope
 from .files import read_document, write_document
 
@@ -123,7 +124,7 @@ class Module:
                 f"expected); missing {missing[:5]}{'...' if len(missing) > 5 else ''}, "
                 f"unexpected {unexpected[:5]}{'...' if len(unexpected) > 5 else ''}"
             )
-        values = [_finite_float(state[name], f"{where}: {name!r}") for name in names]
+        values = [real_number(state[name], f"{where}: {name!r}") for name in names]
         # Checked everything first, so a bad entry leaves the model untouched.
         for (_, p), v in zip(named, values):
             p.data = v
@@ -174,7 +175,7 @@ class Neuron(Module):
         seed: Seed = None,
         fan_out: int = 1,
     ) -> None:
-        _check_count(nin, "Neuron", "nin")
+        whole_number(nin, "Neuron: nin", minimum=1)
         if activation is None:
             activation = "relu" if nonlin else "linear"
         self.activation = _check_activation(activation, "Neuron")
@@ -235,8 +236,8 @@ class Layer(Module):
         init: str = "uniform",
         seed: Seed = None,
     ) -> None:
-        _check_count(nin, "Layer", "nin")
-        _check_count(nout, "Layer", "nout")
+        whole_number(nin, "Layer: nin", minimum=1)
+        whole_number(nout, "Layer: nout", minimum=1)
         rng = _rng(seed, "Layer")
         self.neurons = [
             Neuron(nin, nonlin, activation=activation, init=init, seed=rng, fan_out=nout)
@@ -305,11 +306,11 @@ class MLP(Module):
         init: str = "uniform",
         seed: Seed = None,
     ) -> None:
-        _check_count(nin, "MLP", "nin")
+        whole_number(nin, "MLP: nin", minimum=1)
         if isinstance(nouts, (str, bytes)) or not isinstance(nouts, Sequence) or not nouts:
             raise ValueError(f"MLP: nouts must be a non-empty list of layer sizes, got {nouts!r}")
         for size in nouts:
-            _check_count(size, "MLP", "each of nouts")
+            whole_number(size, "MLP: each of nouts", minimum=1)
         self.init = _check_init(init, "MLP")
         hidden = len(nouts) - 1
         if isinstance(activation, str):
@@ -434,11 +435,6 @@ def _activate(x: Value, activation: str) -> Value:
     return x if activation == "linear" else getattr(x, activation)()
 
 
-def _check_count(n: Any, where: str, what: str) -> None:
-    if isinstance(n, bool) or not isinstance(n, numbers.Integral) or n < 1:
-        raise ValueError(f"{where}: {what} must be a positive integer, got {n!r}")
-
-
 def _check_activation(name: Any, where: str) -> str:
     if name not in ACTIVATIONS:
         raise ValueError(f"{where}: unknown activation {name!r}; choose one of {list(ACTIVATIONS)}")
@@ -495,14 +491,3 @@ def _check_input(x: Any, nin: int, where: str) -> Sequence[Any]:
         if not math.isfinite(xi):
             raise ValueError(f"{where}: input {i} is {xi!r}; inputs must be finite")
     return x
-
-
-def _finite_float(v: Any, where: str) -> float:
-    if isinstance(v, bool) or not isinstance(v, numbers.Real):
-        raise TypeError(f"{where}: expected a number, got {type(v).__name__} {v!r:.40}")
-    value = float(v)
-    if not math.isfinite(value):
-        raise ValueError(f"{where}: expected a finite number, got {value!r}")
-    return value
-
-

@@ -19,6 +19,7 @@ import math
 import numbers
 from typing import Any, Iterable, Sequence
 
+from .checks import real_number
 from .engine import Value
 
 __all__ = [
@@ -33,20 +34,6 @@ __all__ = [
     "StepLR",
     "clip_grad_norm",
 ]
-
-
-def _number(x: Any, where: str, *, low: float = 0.0, high: float = math.inf,
-            low_open: bool = False, high_open: bool = False) -> float:
-    """Check that `x` is a finite real number in the given range and return it as a float."""
-    if isinstance(x, bool) or not isinstance(x, numbers.Real):
-        raise TypeError(f"{where}: expected a number, got {type(x).__name__} {x!r:.40}")
-    value = float(x)
-    too_low = value <= low if low_open else value < low
-    too_high = value >= high if high_open else value > high
-    if not math.isfinite(value) or too_low or too_high:
-        interval = f"{'(' if low_open else '['}{low}, {high}{')' if high_open or high == math.inf else ']'}"
-        raise ValueError(f"{where}: expected a finite number in {interval}, got {value!r}")
-    return value
 
 
 def _parameter_list(params: Iterable[Value], where: str) -> list[Value]:
@@ -90,7 +77,7 @@ class Optimizer:
 
     @lr.setter
     def lr(self, value: float) -> None:
-        self._lr = _number(value, f"{type(self).__name__}: lr")
+        self._lr = real_number(value, f"{type(self).__name__}: lr", low=0.0)
 
     def zero_grad(self) -> None:
         """Set every parameter's gradient to 0."""
@@ -160,7 +147,7 @@ class Optimizer:
             if len(values) != len(self.params):
                 raise ValueError(f"{where}: buffer {key!r} has {len(values)} entries for "
                                  f"{len(self.params)} parameters")
-            restored[key] = [None if v is None else _number(v, f"{where}: {key}", low=-math.inf)
+            restored[key] = [None if v is None else real_number(v, f"{where}: {key}")
                              for v in values]
         for k in ("lr", *self._hyper):
             setattr(self, k, getattr(fresh, k))
@@ -188,9 +175,9 @@ class SGD(Optimizer):
     def __init__(self, params: Iterable[Value], lr: float, momentum: float = 0.0,
                  dampening: float = 0.0, weight_decay: float = 0.0, nesterov: bool = False) -> None:
         super().__init__(params, lr)
-        self.momentum = _number(momentum, "SGD: momentum")
-        self.dampening = _number(dampening, "SGD: dampening")
-        self.weight_decay = _number(weight_decay, "SGD: weight_decay")
+        self.momentum = real_number(momentum, "SGD: momentum", low=0.0)
+        self.dampening = real_number(dampening, "SGD: dampening", low=0.0)
+        self.weight_decay = real_number(weight_decay, "SGD: weight_decay", low=0.0)
         if not isinstance(nesterov, bool):
             raise TypeError(f"SGD: nesterov must be True or False, got {nesterov!r}")
         if nesterov and (self.momentum <= 0 or self.dampening != 0):
@@ -234,11 +221,11 @@ class Adam(Optimizer):
         name = type(self).__name__
         if isinstance(betas, (str, bytes)) or not isinstance(betas, Sequence) or len(betas) != 2:
             raise ValueError(f"{name}: betas must be a pair (beta1, beta2), got {betas!r}")
-        self.betas = tuple(_number(b, f"{name}: betas[{k}]", high=1.0, high_open=True)
+        self.betas = tuple(real_number(b, f"{name}: betas[{k}]", low=0.0, high=1.0, high_open=True)
                            for k, b in enumerate(betas))
         # eps > 0: it keeps the update finite when a gradient (and so v) is exactly 0.
-        self.eps = _number(eps, f"{name}: eps", low_open=True)
-        self.weight_decay = _number(weight_decay, f"{name}: weight_decay")
+        self.eps = real_number(eps, f"{name}: eps", low=0.0, low_open=True)
+        self.weight_decay = real_number(weight_decay, f"{name}: weight_decay", low=0.0)
         if not isinstance(amsgrad, bool):
             raise TypeError(f"{name}: amsgrad must be True or False, got {amsgrad!r}")
         self.amsgrad = amsgrad
@@ -343,8 +330,8 @@ class LinearDecay(Schedule):
     """
 
     def __init__(self, start: float, end: float, steps: int, *, optimizer: Optimizer | None = None) -> None:
-        self.start = _number(start, "LinearDecay: start")
-        self.end = _number(end, "LinearDecay: end")
+        self.start = real_number(start, "LinearDecay: start", low=0.0)
+        self.end = real_number(end, "LinearDecay: end", low=0.0)
         if isinstance(steps, bool) or not isinstance(steps, numbers.Integral) or steps < 1:
             raise ValueError(f"LinearDecay: steps must be a positive int, got {steps!r}")
         self.steps = int(steps)
@@ -367,11 +354,11 @@ class StepLR(Schedule):
 
     def __init__(self, start: float, step_size: int, gamma: float = 0.1, *,
                  optimizer: Optimizer | None = None) -> None:
-        self.start = _number(start, "StepLR: start")
+        self.start = real_number(start, "StepLR: start", low=0.0)
         if isinstance(step_size, bool) or not isinstance(step_size, numbers.Integral) or step_size < 1:
             raise ValueError(f"StepLR: step_size must be a positive int, got {step_size!r}")
         self.step_size = int(step_size)
-        self.gamma = _number(gamma, "StepLR: gamma")
+        self.gamma = real_number(gamma, "StepLR: gamma", low=0.0)
         super().__init__(optimizer)
 
     def lr_at(self, epoch: int) -> float:
@@ -388,8 +375,8 @@ class ExponentialLR(Schedule):
     """
 
     def __init__(self, start: float, gamma: float, *, optimizer: Optimizer | None = None) -> None:
-        self.start = _number(start, "ExponentialLR: start")
-        self.gamma = _number(gamma, "ExponentialLR: gamma")
+        self.start = real_number(start, "ExponentialLR: start", low=0.0)
+        self.gamma = real_number(gamma, "ExponentialLR: gamma", low=0.0)
         super().__init__(optimizer)
 
     def lr_at(self, epoch: int) -> float:
@@ -411,11 +398,11 @@ class CosineAnnealingLR(Schedule):
 
     def __init__(self, start: float, T_max: int, eta_min: float = 0.0, *,
                  optimizer: Optimizer | None = None) -> None:
-        self.start = _number(start, "CosineAnnealingLR: start")
+        self.start = real_number(start, "CosineAnnealingLR: start", low=0.0)
         if isinstance(T_max, bool) or not isinstance(T_max, numbers.Integral) or T_max < 1:
             raise ValueError(f"CosineAnnealingLR: T_max must be a positive int, got {T_max!r}")
         self.T_max = int(T_max)
-        self.eta_min = _number(eta_min, "CosineAnnealingLR: eta_min")
+        self.eta_min = real_number(eta_min, "CosineAnnealingLR: eta_min", low=0.0)
         super().__init__(optimizer)
 
     def lr_at(self, epoch: int) -> float:
@@ -445,7 +432,7 @@ def clip_grad_norm(params: Iterable[Value], max_norm: float) -> float:
         (0.6, 0.8)
     """
     params = _parameter_list(params, "clip_grad_norm")
-    max_norm = _number(max_norm, "clip_grad_norm: max_norm", low_open=True)
+    max_norm = real_number(max_norm, "clip_grad_norm: max_norm", low=0.0, low_open=True)
     # hypot does not overflow on the way, where sqrt(sum of squares) could.
     total = math.hypot(*(p.grad for p in params))
     if not math.isfinite(total):

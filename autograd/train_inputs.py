@@ -12,11 +12,11 @@ Example:
 from __future__ import annotations
 
 import inspect
-import numbers
 from typing import Any, Callable
 
 import numpy as np
 
+from .checks import whole_number
 from .engine import Value, no_grad
 
 __all__ = [
@@ -92,9 +92,7 @@ def as_targets(y: Any, n: int, where: str, name: str) -> np.ndarray:
 
 def positive_int(x: Any, where: str, name: str) -> int:
     """`x` as an int >= 1 (bools and floats refused)."""
-    if isinstance(x, bool) or not isinstance(x, numbers.Integral) or x < 1:
-        raise ValueError(f"{where}: {name} must be an int >= 1, got {x!r}")
-    return int(x)
+    return whole_number(x, f"{where}: {name}", minimum=1)
 
 
 def check_metrics(metrics: Any, where: str) -> tuple[str, ...]:

@@ -130,17 +130,17 @@ def test_missing_monitor_is_an_error():
         EarlyStopping(monitor="val_auc", mode="max").on_epoch_end(0, history, FakeModel())
 
 
-@pytest.mark.parametrize("kwargs, message", [
-    ({"mode": "minimum"}, "unknown mode 'minimum'"),
-    ({"patience": -1}, "patience must be an int >= 0"),
-    ({"patience": 1.5}, "patience must be an int >= 0"),
-    ({"start_from_epoch": -2}, "start_from_epoch must be an int >= 0"),
-    ({"min_delta": math.nan}, "min_delta must be a finite number"),
-    ({"baseline": "low"}, "baseline must be a finite number"),
-    ({"monitor": "val_margin"}, "cannot tell whether 'val_margin' should go up or down"),
+@pytest.mark.parametrize("kwargs, error, message", [
+    ({"mode": "minimum"}, ValueError, "unknown mode 'minimum'"),
+    ({"patience": -1}, ValueError, "EarlyStopping: patience: expected an int >= 0, got -1"),
+    ({"patience": 1.5}, TypeError, "EarlyStopping: patience: expected an int, got float 1.5"),
+    ({"start_from_epoch": -2}, ValueError, "EarlyStopping: start_from_epoch: expected an int >= 0, got -2"),
+    ({"min_delta": math.nan}, ValueError, "EarlyStopping: min_delta: expected a finite number"),
+    ({"baseline": "low"}, TypeError, "EarlyStopping: baseline: expected a number, got str 'low'"),
+    ({"monitor": "val_margin"}, ValueError, "cannot tell whether 'val_margin' should go up or down"),
 ])
-def test_bad_arguments(kwargs, message):
-    with pytest.raises(ValueError, match=message):
+def test_bad_arguments(kwargs, error, message):
+    with pytest.raises(error, match=message):
         EarlyStopping(**kwargs)
 
 

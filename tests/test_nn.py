@@ -277,13 +277,17 @@ def test_bad_inputs_raise_clear_errors(x, error, words):
     (lambda: MLP(2, [3, 1], output_activation="softmax"), ["activation", "softmax"]),
     (lambda: MLP(2, [3, 3, 1], activation=["tanh"]), ["expected 2", "got 1"]),
     (lambda: MLP(2, [3, 1], init="normal"), ["init", "normal"]),
-    (lambda: Neuron(2.5), ["nin", "2.5"]),
     (lambda: Layer(2, -1), ["nout", "-1"]),
 ])
 def test_bad_constructor_arguments(build, words):
     with pytest.raises(ValueError) as info:
         build()
     assert all(w in str(info.value) for w in words), str(info.value)
+
+
+def test_non_integer_size_is_a_type_error():
+    with pytest.raises(TypeError, match=r"Neuron: nin: expected an int, got float 2.5"):
+        Neuron(2.5)
 
 
 def test_bad_seed_type():
