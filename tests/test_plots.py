@@ -131,7 +131,7 @@ def test_history_chosen_metrics_in_order():
     "changes, error, message",
     [
         (dict(train_loss=[], val_loss=[], train_metrics={}, val_metrics={}), ValueError, "no epochs"),
-        (dict(train_loss=[0.5, float("nan"), 0.3, 0.2]), ValueError, r"train_loss\[1\] is nan"),
+        (dict(train_loss=[float("nan")] * 4, val_loss=[]), ValueError, "no epoch has a finite loss"),
         (dict(val_loss=[0.5, 0.4]), ValueError, "val_loss has 2 entries, expected 4"),
         (dict(train_metrics={"accuracy": [0.5]}), ValueError, r"train_metrics\['accuracy'\] has 1 entries"),
         (dict(train_loss=["0.5", 0.4, 0.3, 0.2]), TypeError, r"train_loss\[0\] must be a number"),
@@ -533,3 +533,17 @@ def test_plots_of_a_real_training_run(tmp_path):
     ax = plot_decision_boundary(model, X, y, resolution=20).axes[0]
     accuracy = float(np.mean(predict(model, X) == y))
     assert ax.get_title() == f"Decision boundary (accuracy on these points: {accuracy:.1%})"
+
+
+def test_a_diverged_run_is_drawn_with_a_gap_and_marked(tmp_path):
+    history = make_history(train_loss=[0.5, 0.4, float("inf"), float("nan")],
+                           val_loss=[0.6, 0.5, float("nan"), float("nan")])
+    fig = plot_history(history)
+    loss = fig.axes[0]
+    train_line = loss.lines[0]
+    assert np.isnan(train_line.get_ydata()[2:]).all() and train_line.get_ydata()[:2].tolist() == [0.5, 0.4]
+    marker = [line for line in loss.lines if line.get_label() == "non-finite loss (epoch 3)"]
+    assert len(marker) == 1 and marker[0].get_xdata()[0] == 3
+    assert loss.lines[-1].get_label() == "best epoch (2)"      # the best finite epoch
+    fig.savefig(tmp_path / "diverged.png")
+    assert (tmp_path / "diverged.png").read_bytes()[:4] == b"\x89PNG"

@@ -44,8 +44,12 @@ def new_figure(figsize: tuple[float, float]) -> Figure:
     return _ShownFigure(figsize=figsize, layout="constrained")
 
 
-def check_series(values: Any, fname: str, name: str, length: int | None = None) -> np.ndarray:
+def check_series(values: Any, fname: str, name: str, length: int | None = None, *,
+                 allow_nonfinite: bool = False) -> np.ndarray:
     """`values` as a 1-D float array of finite numbers, of `length` entries if given.
+
+    With `allow_nonfinite`, NaN and infinity are kept as NaN (a gap in a line)
+    instead of refused: a diverged training run is exactly what one wants to see.
 
     Example:
         >>> check_series([0.5, 0.25], "plot_history", "train_loss").tolist()
@@ -60,6 +64,8 @@ def check_series(values: Any, fname: str, name: str, length: int | None = None) 
     arr = np.asarray(items, dtype=float)
     if length is not None and arr.size != length:
         raise ValueError(f"{fname}: {name} has {arr.size} entries, expected {length} (one per epoch)")
+    if allow_nonfinite:
+        return np.where(np.isfinite(arr), arr, np.nan)
     if not np.all(np.isfinite(arr)):
         i = int(np.flatnonzero(~np.isfinite(arr))[0])
         raise ValueError(f"{fname}: {name}[{i}] is {float(arr[i])!r}; only finite values can be plotted "

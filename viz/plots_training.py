@@ -50,7 +50,8 @@ def _attr(history: Any, name: str, fname: str) -> Any:
 
 def _epochs(history: Any, fname: str) -> np.ndarray:
     """The checked training loss; its length is the number of epochs."""
-    train_loss = check_series(_attr(history, "train_loss", fname), fname, "history.train_loss")
+    train_loss = check_series(_attr(history, "train_loss", fname), fname, "history.train_loss",
+                              allow_nonfinite=True)
     if train_loss.size == 0:
         raise ValueError(f"{fname}: history has no epochs (train_loss is empty); train for at least one epoch")
     return train_loss
@@ -62,9 +63,9 @@ def _series_dict(history: Any, name: str, n: int, fname: str, allow_empty: bool)
         raise TypeError(f"{fname}: history.{name} must be a dict of per-epoch lists, got {type(raw).__name__}")
     out = {}
     for key, values in raw.items():
-        arr = check_series(values, fname, f"history.{name}[{key!r}]")
+        arr = check_series(values, fname, f"history.{name}[{key!r}]", allow_nonfinite=True)
         if arr.size or not allow_empty:  # validation metrics may be absent altogether
-            out[key] = check_series(arr, fname, f"history.{name}[{key!r}]", n)
+            out[key] = check_series(arr, fname, f"history.{name}[{key!r}]", n, allow_nonfinite=True)
     return out
 
 
@@ -73,7 +74,10 @@ def _best_epoch(history: Any, train_loss: np.ndarray, val_loss: np.ndarray, fnam
     best = getattr(history, "best_epoch", None)
     if best is None:
         # The History's own rule: least validation loss, or least training loss without validation.
-        return int(np.argmin(val_loss if val_loss.size else train_loss))
+        chosen = val_loss if val_loss.size and not np.all(np.isnan(val_loss)) else train_loss
+        if np.all(np.isnan(chosen)):
+            raise ValueError(f"{fname}: no epoch has a finite loss: there is nothing to plot")
+        return int(np.nanargmin(chosen))
     if isinstance(best, bool) or not isinstance(best, numbers.Integral) or not 0 <= best < train_loss.size:
         raise ValueError(f"{fname}: history.best_epoch must be an epoch index in [0, {train_loss.size}), got {best!r}")
     return int(best)
@@ -85,6 +89,8 @@ def plot_history(history: Any, *, metrics: Sequence[str] | None = None, title: s
     One panel for the loss and one per metric; training is solid, validation dashed,
     and a dotted vertical line marks ``history.best_epoch`` (by default the epoch of
     least validation loss, or of least training loss without a validation set).
+    A diverged run is drawn too: NaN and infinite values leave a gap, and a
+    magenta line marks the first epoch whose loss is not finite.
 
     Args:
         history: a `History` from ``autograd.train.fit``, or any object with its
@@ -107,9 +113,12 @@ def plot_history(history: Any, *, metrics: Sequence[str] | None = None, title: s
     fname = "plot_history"
     train_loss = _epochs(history, fname)
     n = train_loss.size
-    val_loss = check_series(_attr(history, "val_loss", fname), fname, "history.val_loss")
+    val_loss = check_series(_attr(history, "val_loss", fname), fname, "history.val_loss", allow_nonfinite=True)
     if val_loss.size:
-        val_loss = check_series(val_loss, fname, "history.val_loss", n)
+        val_loss = check_series(val_loss, fname, "history.val_loss", n, allow_nonfinite=True)
+    # A diverged run: the first epoch whose loss is NaN or infinite (drawn as a gap).
+    broken = np.flatnonzero(np.isnan(train_loss) | (np.isnan(val_loss) if val_loss.size else False))
+    diverged = int(broken[0]) if broken.size else None
     train_m = _series_dict(history, "train_metrics", n, fname, allow_empty=False)
     val_m = _series_dict(history, "val_metrics", n, fname, allow_empty=True)
     best = _best_epoch(history, train_loss, val_loss, fname)
@@ -150,6 +159,8 @@ def plot_history(history: Any, *, metrics: Sequence[str] | None = None, title: s
                     markerfacecolor="none", markeredgecolor="C3")
         else:
             ax.set_ylim(-0.02, 1.02)  # metrics are rates: the same scale in every panel
+        if diverged is not None:
+            ax.axvline(x[diverged], color="m", linewidth=2, label=f"non-finite loss (epoch {diverged + 1})")
         # Last, so that ax.lines[-1] is the marker in every panel.
         ax.axvline(shown_best, color="C3", linestyle=":", label=f"best epoch ({shown_best})")
         ax.set_title(name)
