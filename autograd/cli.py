@@ -155,6 +155,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as done:  # --help, or a usage error already reported on stderr
         return done.code if isinstance(done.code, int) else EXIT_USAGE
     try:
+        # Every command writes plots: without matplotlib, say so before any work,
+        # not after a whole training run.
+        import viz.plots  # noqa: F401
         return args.run(args)
     except ImportError as error:
         print(f"backproplab: error: {error}", file=sys.stderr)

@@ -340,3 +340,17 @@ def test_scaling_is_fitted_on_training_rows_only(binary_csv, tmp_path, capsys):
     X, y, _ = load_csv(binary_csv, "label")
     X_train = train_val_test_split(X, y, 0.15, 0.15, stratify=y, seed=0)[0]
     assert np.allclose(prep["mean"], X_train.mean(axis=0)) and not np.allclose(prep["mean"], X.mean(axis=0))
+
+
+def test_without_matplotlib_the_command_stops_before_any_work(tmp_path):
+    import subprocess
+    import sys
+
+    code = ("import sys; sys.modules['matplotlib'] = None\n"
+            "from autograd.cli import main\n"
+            "sys.exit(main(['demo', '--out', 'never']))")
+    done = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 1 and done.stdout == ""
+    assert done.stderr.strip().splitlines() == [
+        'backproplab: error: viz plots need matplotlib, an optional extra: pip install "backproplab[plot]"']
+    assert not (tmp_path / "never").exists()
